@@ -1,0 +1,45 @@
+/*
+ * ciform: the command. A table of verbs; each verb lives in its own
+ * cmd_<verb>.c, parses its options, calls the library and returns an exit code.
+ */
+#include "cmd/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_verb verbs[] = {
+	{"validate", cmd_validate, "parse and check specs, offline"},
+};
+
+static void usage(FILE *to)
+{
+	fputs("usage: ciform <command> [options]\n\n"
+	      "GitOps for Semaphore CI: keep agent types, deployment targets and artifact\n"
+	      "retention policies as YAML specs, and make the organisation match them.\n\n"
+	      "Commands:\n", to);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(to, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\nRun 'ciform <command> --help' for a command's options.\n"
+	      "Exit codes: 0 success, 1 error, 2 changes (plan --detailed-exitcode, drift).\n", to);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	const char *verb = argv[1];
+	if (!strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(verb, "--version") || !strcmp(verb, "version")) {
+		printf("ciform %s\n", CIFORM_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verb, verbs[i].name))
+			return verbs[i].run(argc - 1, argv + 1);
+	return cli_error("unknown command '%s' (see 'ciform --help')", verb);
+}

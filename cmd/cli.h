@@ -1,0 +1,28 @@
+/*
+ * cli: what every verb of the ciform command shares: error printing, exit
+ * codes and the verb table. The command knows nothing of HTTP or YAML; it
+ * parses options, calls the library, and maps results to exit codes.
+ */
+#ifndef CF_CLI_H
+#define CF_CLI_H
+
+enum {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,   /* invalid spec, API error, refused, stale plan, partial apply */
+	EXIT_CHANGES = 2, /* plan --detailed-exitcode and drift: success, and there are changes */
+};
+
+typedef struct cli_verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} cli_verb;
+
+/* Prints "ciform: error: ..." to stderr and returns EXIT_ERROR. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For an option parse failure: names the verb's --help and returns EXIT_ERROR. */
+int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int cmd_validate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * kind: what a resource kind tells the generic machinery about itself.
+ *
+ * Adding a kind is adding one cf_kind table (and, later, its client file):
+ * the loader, and the diff, plan and render that follow, read only this table.
+ * The loader handles what every kind shares (apiVersion, kind, the project
+ * reference, ensure, the address, duplicates); a kind's check does the rest.
+ */
+#ifndef CF_KIND_H
+#define CF_KIND_H
+
+#include <stdbool.h>
+#include <cjson/cJSON.h>
+#include "reconciler/schema.h"
+#include "reconciler/source.h"
+
+/* What a kind's check may use: the document's YAML for positions, and the
+ * source to read files named by the spec. */
+typedef struct cf_kctx {
+	cf_yctx *y;
+	yaml_node_t *root;
+	const cf_source *src;
+	size_t file_index;
+} cf_kctx;
+
+typedef struct cf_kind {
+	const char *name;      /* the manifest's kind: */
+	const cf_field *fields; /* the whole document's keys */
+	bool has_project;      /* metadata.project or metadata.project_id is part of the address */
+	bool has_name;         /* metadata.name is part of the address */
+	const char *absent_refusal; /* non-NULL: ensure: absent is refused with this reason */
+	/* Rules a table cannot say; also replaces valueFrom/source by the values
+	 * they name (skipped for absent resources, which need no secrets). */
+	void (*check)(cf_kctx *kc, cJSON *doc, bool absent);
+} cf_kind;
+
+/* Reports a diagnostic at the node at path in the document (or the document
+ * itself when the path is not there). */
+void cf_kerr(cf_kctx *kc, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Reads the file rel, written at path in the manifest, relative to the
+ * manifest; problems are reported at path and NULL returned. */
+char *cf_kread(cf_kctx *kc, const char *path, const char *rel, size_t max, size_t *len);
+
+/* The keys the sem CLI prints but nobody writes: accepted and ignored. */
+#define CF_METADATA_OUTPUT_ONLY                                   \
+	{"id", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},               \
+	{"organization_id", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},  \
+	{"created_", CF_T_IGNORE, CF_F_PREFIX, NULL, NULL, NULL, NULL}, \
+	{"updated_", CF_T_IGNORE, CF_F_PREFIX, NULL, NULL, NULL, NULL}, \
+	{"create_time", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},      \
+	{"update_time", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL}
+#define CF_SPEC_OUTPUT_ONLY                                      \
+	{"state", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},            \
+	{"state_message", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL}
+#define CF_ENSURE_FIELD {"ensure", CF_T_STR, 0, NULL, cf_ensure_words, NULL, NULL}
+#define CF_DOCUMENT_FIELDS(meta, spec)                                  \
+	{"apiVersion", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},      \
+	{"kind", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},            \
+	{"metadata", CF_T_MAP, CF_F_REQUIRED, meta, NULL, NULL, NULL},        \
+	{"spec", CF_T_MAP, 0, spec, NULL, NULL, NULL},                        \
+	{"status", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},                   \
+	CF_FIELDS_END
+
+#define CF_UUID_PATTERN "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+#define CF_PROJECT_FIELDS                                                 \
+	{"project", CF_T_STR, 0, NULL, NULL, NULL, NULL},                     \
+	{"project_id", CF_T_STR, 0, NULL, NULL, CF_UUID_PATTERN, "a UUID"}
+
+extern const char *const cf_ensure_words[];
+
+extern const cf_kind cf_sem_agent_type_kind;
+extern const cf_kind cf_sem_target_kind;
+extern const cf_kind cf_sem_retention_kind;
+
+#endif

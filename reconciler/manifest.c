@@ -1,0 +1,245 @@
+/*
+ * manifest: the loader. Files -> YAML documents -> checked resources.
+ *
+ * Everything kind-specific comes from the cf_kind tables; this file knows
+ * only what all kinds share: apiVersion and kind, the project reference,
+ * ensure, how an address is made, and that an address is defined once.
+ */
+#include "reconciler/manifest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const cf_ensure_words[] = {"present", "absent", NULL};
+
+static const cf_kind *const kinds[] = {
+	&cf_sem_agent_type_kind,
+	&cf_sem_target_kind,
+	&cf_sem_retention_kind,
+	NULL,
+};
+
+const cf_kind *cf_kind_find(const char *name)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+void cf_kerr(cf_kctx *kc, const char *path, const char *fmt, ...)
+{
+	yaml_node_t *at = cf_ypath(kc->y, kc->root, path);
+	/* fall back to the nearest parent that is there */
+	char *p = cf_xstrdup(path);
+	while (!at && *p) {
+		char *cut = strrchr(p, '.');
+		char *br = strrchr(p, '[');
+		if (br && (!cut || br > cut))
+			cut = br;
+		if (!cut)
+			break;
+		*cut = '\0';
+		at = cf_ypath(kc->y, kc->root, p);
+	}
+	free(p);
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[1024];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cf_yerr(kc->y, at ? at : kc->root, "%s", buf);
+}
+
+char *cf_kread(cf_kctx *kc, const char *path, const char *rel, size_t max, size_t *len)
+{
+	cf_error err = {0};
+	char *full = NULL, *buf = NULL;
+	if (cf_source_resolve(&full, kc->src, kc->file_index, rel, &err) != CF_OK) {
+		cf_kerr(kc, path, "%s: '%s' %s", path, rel, err.message);
+	} else if (cf_source_read(kc->src, full, max, &buf, len, &err) != CF_OK) {
+		/* err names the file, never its content */
+		cf_kerr(kc, path, "%s: cannot read %s", path, err.message);
+	}
+	cf_error_clear(&err);
+	free(full);
+	return buf;
+}
+
+typedef struct load_state {
+	const cf_source *src;
+	size_t file_index;
+	cf_resource_set *set;
+} load_state;
+
+static const char *str_at(cJSON *doc, const char *section, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, section), key));
+}
+
+/* The project reference: exactly one of metadata.project and project_id. */
+static const char *project_of(cf_kctx *kc, cJSON *doc, bool *is_id)
+{
+	const char *name = str_at(doc, "metadata", "project");
+	const char *id = str_at(doc, "metadata", "project_id");
+	*is_id = id != NULL;
+	if (name && id) {
+		cf_kerr(kc, "metadata.project_id", "metadata: give project or project_id, not both");
+		return NULL;
+	}
+	if (!name && !id) {
+		if (!cf_ypath(kc->y, kc->root, "metadata.project") &&
+		    !cf_ypath(kc->y, kc->root, "metadata.project_id"))
+			cf_kerr(kc, "metadata", "metadata: missing project (a project name) or project_id (its UUID)");
+		return NULL;
+	}
+	return id ? id : name;
+}
+
+static void add_resource(load_state *st, cf_kctx *kc, const cf_kind *kind, cJSON *doc)
+{
+	bool is_id = false;
+	const char *project = kind->has_project ? project_of(kc, doc, &is_id) : NULL;
+	const char *name = kind->has_name ? str_at(doc, "metadata", "name") : NULL;
+	const char *ensure = str_at(doc, "metadata", "ensure");
+	bool absent = ensure && strcmp(ensure, "absent") == 0;
+	if (absent && kind->absent_refusal)
+		cf_kerr(kc, "metadata.ensure", "metadata.ensure: %s", kind->absent_refusal);
+	kind->check(kc, doc, absent);
+	if ((kind->has_project && !project) || (kind->has_name && !name)) {
+		cJSON_Delete(doc);
+		return; /* already reported; no address to register */
+	}
+	cf_resource_set *set = st->set;
+	set->items = cf_xrealloc(set->items, (set->count + 1) * sizeof(*set->items));
+	cf_resource *r = &set->items[set->count++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->name = name ? cf_xstrdup(name) : NULL;
+	r->project = project ? cf_xstrdup(project) : NULL;
+	r->project_is_id = is_id;
+	r->absent = absent;
+	r->doc = doc;
+	r->file = cf_xstrdup(kc->y->file);
+	r->line = (int)kc->root->start_mark.line + 1;
+	r->column = (int)kc->root->start_mark.column + 1;
+	r->address = cf_xasprintf("%s%s%s%s%s", kind->name, project ? "/" : "", project ? project : "",
+				  name ? "/" : "", name ? name : "");
+}
+
+static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
+{
+	(void)index;
+	load_state *st = ud;
+	if (root->type != YAML_MAPPING_NODE)
+		return; /* not a manifest: some other YAML beside the specs */
+	yaml_node_t *api = cf_ymap_get(y, root, "apiVersion");
+	yaml_node_t *kindn = cf_ymap_get(y, root, "kind");
+	if (!api && !kindn)
+		return;
+	const char *kname = cf_yscalar(kindn);
+	const char *aname = cf_yscalar(api);
+	if (!kindn || !api) {
+		cf_yerr(y, root, "missing %s (a manifest needs both apiVersion and kind)", api ? "kind" : "apiVersion");
+		return;
+	}
+	if (!aname || strcmp(aname, "v1alpha") != 0) {
+		cf_yerr(y, api, "apiVersion: unsupported '%s' (ciform knows v1alpha)", aname ? aname : "(not a string)");
+		return;
+	}
+	const cf_kind *kind = kname ? cf_kind_find(kname) : NULL;
+	if (!kind) {
+		cf_yerr(y, kindn, "kind: unknown '%s' (one of SelfHostedAgentType, DeploymentTarget, ArtifactRetentionPolicy)",
+			kname ? kname : "(not a string)");
+		return;
+	}
+	cJSON *doc = cf_schema_convert(y, root, kind->fields, "");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "apiVersion");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "kind");
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "metadata"))
+		cJSON_AddObjectToObject(doc, "metadata");
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "spec"))
+		cJSON_AddObjectToObject(doc, "spec");
+	cf_kctx kc = {.y = y, .root = root, .src = st->src, .file_index = st->file_index};
+	add_resource(st, &kc, kind, doc);
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	const cf_resource *x = *(cf_resource *const *)a, *y = *(cf_resource *const *)b;
+	int c = strcmp(x->address, y->address);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+static void check_duplicates(cf_resource_set *set, cf_diags *diags)
+{
+	cf_resource **v = cf_xcalloc(set->count, sizeof(*v));
+	for (size_t i = 0; i < set->count; i++)
+		v[i] = &set->items[i];
+	qsort(v, set->count, sizeof(*v), addr_cmp); /* stable: ties keep file order */
+	for (size_t i = 1; i < set->count; i++) {
+		size_t first = i - 1;
+		while (first > 0 && strcmp(v[first - 1]->address, v[i]->address) == 0)
+			first--;
+		if (strcmp(v[first]->address, v[i]->address) != 0)
+			continue;
+		cf_diags_add(diags, v[i]->file, v[i]->line, v[i]->column,
+			     "duplicate address %s: also defined at %s:%d:%d", v[i]->address,
+			     v[first]->file, v[first]->line, v[first]->column);
+	}
+	free(v);
+}
+
+int cf_manifest_load(cf_resource_set **out, const cf_source *src, cf_diags *diags,
+		     cf_error *err)
+{
+	(void)err;
+	*out = NULL;
+	size_t before = diags->count;
+	cf_resource_set *set = cf_xcalloc(1, sizeof(*set));
+	for (size_t i = 0; i < src->nfiles; i++) {
+		const char *path = src->files[i].path;
+		char *buf = NULL;
+		size_t len = 0;
+		cf_error rerr = {0};
+		if (cf_source_read(src, path, CF_MANIFEST_MAX_BYTES, &buf, &len, &rerr) != CF_OK) {
+			const char *msg = rerr.message;
+			size_t n = strlen(path);
+			if (strncmp(msg, path, n) == 0 && msg[n] == ':')
+				msg += n + 2; /* the position already names the file */
+			cf_diags_add(diags, path, 1, 1, "%s", msg);
+			cf_error_clear(&rerr);
+			continue;
+		}
+		load_state st = {.src = src, .file_index = i, .set = set};
+		cf_yaml_each_document(path, buf, len, diags, on_document, &st);
+		free(buf);
+	}
+	check_duplicates(set, diags);
+	if (diags->count > before) {
+		cf_diags_sort(diags);
+		cf_resource_set_free(set);
+		return CF_EINVALID;
+	}
+	*out = set;
+	return CF_OK;
+}
+
+void cf_resource_set_free(cf_resource_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->count; i++) {
+		cf_resource *r = &set->items[i];
+		free(r->address);
+		free(r->name);
+		free(r->project);
+		free(r->file);
+		cJSON_Delete(r->doc);
+	}
+	free(set->items);
+	free(set);
+}

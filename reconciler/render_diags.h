@@ -1,0 +1,16 @@
+/*
+ * render_diags: spec problems as users and tools read them.
+ *
+ * Text is one "FILE:LINE:COLUMN: message" per line, the form editors and CI
+ * annotators already parse; JSON is [{"file","line","column","message"}].
+ */
+#ifndef CF_RENDER_DIAGS_H
+#define CF_RENDER_DIAGS_H
+
+#include "reconciler/error.h"
+
+/* Both return a NUL-terminated string the caller frees. */
+char *cf_render_diags_text(const cf_diags *d);
+char *cf_render_diags_json(const cf_diags *d);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * spec_agent_type: the SelfHostedAgentType manifest.
+ *
+ * release_after is seconds an agent's name stays reserved after it
+ * disconnects; the API takes 0 (release at once) or at least 60. The aws
+ * block exists only for names assigned through AWS STS, and is then required.
+ */
+#include "reconciler/kind.h"
+
+#include <string.h>
+
+static const char *const origin_words[] = {
+	"assignment_origin_agent", "assignment_origin_aws_sts", NULL};
+
+static const cf_field aws_fields[] = {
+	{"account_id", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
+	{"role_name_patterns", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field name_settings_fields[] = {
+	{"assignment_origin", CF_T_STR, 0, NULL, origin_words, NULL, NULL},
+	{"release_after", CF_T_INT, 0, NULL, NULL, NULL, NULL},
+	{"aws", CF_T_MAP, 0, aws_fields, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field spec_fields[] = {
+	{"agent_name_settings", CF_T_MAP, 0, name_settings_fields, NULL, NULL, NULL},
+	CF_SPEC_OUTPUT_ONLY,
+	CF_FIELDS_END,
+};
+
+static const cf_field metadata_fields[] = {
+	{"name", CF_T_STR, CF_F_REQUIRED, NULL, NULL, "s1-[A-Za-z0-9_-]+",
+	 "s1- followed by letters, digits, _ or -"},
+	CF_ENSURE_FIELD,
+	CF_METADATA_OUTPUT_ONLY,
+	CF_FIELDS_END,
+};
+
+static const cf_field document_fields[] = {CF_DOCUMENT_FIELDS(metadata_fields, spec_fields)};
+
+static void check(cf_kctx *kc, cJSON *doc, bool absent)
+{
+	(void)absent;
+	cJSON *settings = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, "spec"), "agent_name_settings");
+	cJSON *release = cJSON_GetObjectItemCaseSensitive(settings, "release_after");
+	if (cJSON_IsNumber(release) && (release->valuedouble < 0 ||
+					(release->valuedouble > 0 && release->valuedouble < 60)))
+		cf_kerr(kc, "spec.agent_name_settings.release_after",
+			"spec.agent_name_settings.release_after: must be 0 or at least 60 (seconds), not %.0f",
+			release->valuedouble);
+	const char *origin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "assignment_origin"));
+	bool sts = origin && strcmp(origin, "assignment_origin_aws_sts") == 0;
+	bool has_aws = cf_ypath(kc->y, kc->root, "spec.agent_name_settings.aws") != NULL;
+	if (sts && !has_aws)
+		cf_kerr(kc, "spec.agent_name_settings.assignment_origin",
+			"spec.agent_name_settings.aws: required with assignment_origin_aws_sts "
+			"(account_id and role_name_patterns)");
+	if (!sts && has_aws)
+		cf_kerr(kc, "spec.agent_name_settings.aws",
+			"spec.agent_name_settings.aws: only allowed with assignment_origin: assignment_origin_aws_sts");
+}
+
+const cf_kind cf_sem_agent_type_kind = {
+	.name = "SelfHostedAgentType",
+	.fields = document_fields,
+	.has_project = false,
+	.has_name = true,
+	.absent_refusal = NULL,
+	.check = check,
+};

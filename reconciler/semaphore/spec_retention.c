@@ -1,0 +1,97 @@
+/*
+ * spec_retention: the ArtifactRetentionPolicy manifest.
+ *
+ * One policy per project, three levels of rules, first match wins. The API
+ * replaces the whole policy on every write and has no delete, so a policy can
+ * be changed but never marked absent.
+ */
+#include "reconciler/kind.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define AGE_PATTERN "([1-9]|1[0-2]) (day|days|week|weeks|month|months|year|years)"
+#define MAX_RULES_PER_LEVEL 10
+#define MAX_SELECTOR_CHARS 100
+
+static const cf_field rule_fields[] = {
+	{"selector", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
+	{"age", CF_T_STR, CF_F_REQUIRED, NULL, NULL, AGE_PATTERN,
+	 "a number from 1 to 12 and day(s), week(s), month(s) or year(s), such as '2 weeks'"},
+	CF_FIELDS_END,
+};
+
+static const char *const levels[] = {
+	"project_level_retention_policies",
+	"workflow_level_retention_policies",
+	"job_level_retention_policies",
+	NULL,
+};
+
+static const cf_field spec_fields[] = {
+	{"project_level_retention_policies", CF_T_LIST, 0, rule_fields, NULL, NULL, NULL},
+	{"workflow_level_retention_policies", CF_T_LIST, 0, rule_fields, NULL, NULL, NULL},
+	{"job_level_retention_policies", CF_T_LIST, 0, rule_fields, NULL, NULL, NULL},
+	CF_SPEC_OUTPUT_ONLY,
+	CF_FIELDS_END,
+};
+
+static const cf_field metadata_fields[] = {
+	CF_PROJECT_FIELDS,
+	CF_ENSURE_FIELD,
+	CF_METADATA_OUTPUT_ONLY,
+	CF_FIELDS_END,
+};
+
+static const cf_field document_fields[] = {CF_DOCUMENT_FIELDS(metadata_fields, spec_fields)};
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void check(cf_kctx *kc, cJSON *doc, bool absent)
+{
+	if (absent)
+		return; /* refused already by absent_refusal */
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
+	int total = 0;
+	for (size_t l = 0; levels[l]; l++) {
+		cJSON *rules = cJSON_GetObjectItemCaseSensitive(spec, levels[l]);
+		int n = cJSON_GetArraySize(rules);
+		total += n;
+		char path[96];
+		if (n > MAX_RULES_PER_LEVEL) {
+			snprintf(path, sizeof(path), "spec.%s[%d]", levels[l], MAX_RULES_PER_LEVEL);
+			cf_kerr(kc, path, "spec.%s: at most %d rules, not %d", levels[l], MAX_RULES_PER_LEVEL, n);
+		}
+		for (int i = 0; i < n; i++) {
+			const char *sel = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(rules, i), "selector"));
+			if (!sel)
+				continue;
+			size_t chars = utf8_chars(sel);
+			snprintf(path, sizeof(path), "spec.%s[%d].selector", levels[l], i);
+			if (chars < 1 || chars > MAX_SELECTOR_CHARS)
+				cf_kerr(kc, path, "%s: must be 1 to %d characters long, not %zu", path,
+					MAX_SELECTOR_CHARS, chars);
+		}
+	}
+	if (total == 0)
+		cf_kerr(kc, "spec", "spec: a retention policy needs at least one rule in "
+			"project_level_retention_policies, workflow_level_retention_policies or "
+			"job_level_retention_policies");
+}
+
+const cf_kind cf_sem_retention_kind = {
+	.name = "ArtifactRetentionPolicy",
+	.fields = document_fields,
+	.has_project = true,
+	.has_name = false,
+	.absent_refusal = "absent is not possible for a retention policy: the API cannot delete one "
+			  "(write the rules you want instead)",
+	.check = check,
+};

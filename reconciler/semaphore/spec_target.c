@@ -1,0 +1,304 @@
+/*
+ * spec_target: the DeploymentTarget manifest.
+ *
+ * The largest kind: who may deploy (subject rules), what may be deployed
+ * (object rules, REGEX patterns compiled with PCRE2 as the server does), and
+ * the secrets the target hands to jobs. Secrets come from the spec, from the
+ * environment or from files inside the spec tree; they are resolved here so
+ * later stages see plain values, and no message ever quotes one.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "reconciler/kind.h"
+#include "reconciler/codec.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The API's limit on a target's env var values and file contents together. */
+#define SECRETS_MAX_BYTES (6u * 1024 * 1024)
+
+static const char *const subject_types[] = {"ANY", "USER", "ROLE", "GROUP", "AUTO", NULL};
+static const char *const object_types[] = {"BRANCH", "TAG", "PR", NULL};
+static const char *const match_modes[] = {"ALL", "EXACT", "REGEX", NULL};
+
+static const cf_field subject_rule_fields[] = {
+	{"type", CF_T_STR, CF_F_REQUIRED, NULL, subject_types, NULL, NULL},
+	{"subject_id", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"git_login", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field object_rule_fields[] = {
+	{"type", CF_T_STR, CF_F_REQUIRED, NULL, object_types, NULL, NULL},
+	{"match_mode", CF_T_STR, 0, NULL, match_modes, NULL, NULL},
+	{"pattern", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field value_from_fields[] = {
+	{"env", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"file", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field env_var_fields[] = {
+	{"name", CF_T_STR, CF_F_REQUIRED, NULL, NULL, "[a-zA-Z_][a-zA-Z0-9_]*",
+	 "a letter or _ followed by letters, digits or _"},
+	{"value", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"valueFrom", CF_T_MAP, 0, value_from_fields, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field file_fields[] = {
+	{"path", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
+	{"content", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"source", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	CF_FIELDS_END,
+};
+
+static const cf_field spec_fields[] = {
+	{"active", CF_T_BOOL, 0, NULL, NULL, NULL, NULL},
+	{"bookmark_parameter1", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"bookmark_parameter2", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"bookmark_parameter3", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"subject_rules", CF_T_LIST, 0, subject_rule_fields, NULL, NULL, NULL},
+	{"object_rules", CF_T_LIST, 0, object_rule_fields, NULL, NULL, NULL},
+	{"env_vars", CF_T_LIST, 0, env_var_fields, NULL, NULL, NULL},
+	{"files", CF_T_LIST, 0, file_fields, NULL, NULL, NULL},
+	CF_SPEC_OUTPUT_ONLY,
+	CF_FIELDS_END,
+};
+
+static const cf_field metadata_fields[] = {
+	{"name", CF_T_STR, CF_F_REQUIRED, NULL, NULL, "[A-Za-z0-9_.-]{1,255}",
+	 "1 to 255 letters, digits, _, . or -"},
+	CF_PROJECT_FIELDS,
+	{"description", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{"url", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	CF_ENSURE_FIELD,
+	CF_METADATA_OUTPUT_ONLY,
+	CF_FIELDS_END,
+};
+
+static const cf_field document_fields[] = {CF_DOCUMENT_FIELDS(metadata_fields, spec_fields)};
+
+static const char *item_str(cJSON *item, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, key));
+}
+
+static bool nonempty(const char *s)
+{
+	return s && *s;
+}
+
+static void check_subject_rules(cf_kctx *kc, cJSON *rules)
+{
+	int i = 0;
+	for (cJSON *r = rules ? rules->child : NULL; r; r = r->next, i++) {
+		const char *type = item_str(r, "type");
+		if (!type)
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "spec.subject_rules[%d]", i);
+		bool id = nonempty(item_str(r, "subject_id")), login = nonempty(item_str(r, "git_login"));
+		if ((!strcmp(type, "ROLE") || !strcmp(type, "GROUP")) && !id)
+			cf_kerr(kc, path, "%s: a %s rule needs subject_id (the %s name or UUID)", path, type,
+				!strcmp(type, "ROLE") ? "role" : "group");
+		else if (!strcmp(type, "USER") && !id && !login)
+			cf_kerr(kc, path, "%s: a USER rule needs git_login or subject_id", path);
+		else if ((!strcmp(type, "ANY") || !strcmp(type, "AUTO")) && (id || login))
+			cf_kerr(kc, path, "%s: an %s rule takes no subject_id or git_login", path, type);
+	}
+}
+
+static void check_regex(cf_kctx *kc, const char *path, const char *pattern)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0,
+				       &errcode, &erroff, NULL);
+	if (re) {
+		pcre2_code_free(re);
+		return;
+	}
+	PCRE2_UCHAR msg[256];
+	pcre2_get_error_message(errcode, msg, sizeof(msg));
+	cf_kerr(kc, path, "%s: not a valid regular expression: %s at offset %zu", path,
+		(const char *)msg, (size_t)erroff);
+}
+
+static void check_object_rules(cf_kctx *kc, cJSON *rules)
+{
+	int i = 0;
+	for (cJSON *r = rules ? rules->child : NULL; r; r = r->next, i++) {
+		const char *type = item_str(r, "type"), *mode = item_str(r, "match_mode");
+		const char *pattern = item_str(r, "pattern");
+		if (!type)
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "spec.object_rules[%d]", i);
+		bool exact_or_regex = mode && strcmp(mode, "ALL") != 0;
+		if (!strcmp(type, "PR") && exact_or_regex) {
+			cf_kerr(kc, path, "%s: a PR rule matches every pull request: match_mode must be ALL", path);
+		} else if (exact_or_regex && !nonempty(pattern)) {
+			cf_kerr(kc, path, "%s: match_mode %s needs a pattern", path, mode);
+		} else if (mode && !strcmp(mode, "REGEX")) {
+			char ppath[80];
+			snprintf(ppath, sizeof(ppath), "%s.pattern", path);
+			check_regex(kc, ppath, pattern);
+		}
+	}
+}
+
+/* Replaces valueFrom by the value it names; returns the value's size. */
+static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool absent)
+{
+	cJSON *from = cJSON_GetObjectItemCaseSensitive(var, "valueFrom");
+	const char *value = item_str(var, "value");
+	bool has_value = cJSON_HasObjectItem(var, "value");
+	if (has_value == (from != NULL)) {
+		cf_kerr(kc, path, "%s: give exactly one of value and valueFrom", path);
+		return 0;
+	}
+	if (!from)
+		return cf_is_md5_placeholder(value) ? 0 : strlen(value);
+	const char *env = item_str(from, "env"), *file = item_str(from, "file");
+	char fpath[96];
+	snprintf(fpath, sizeof(fpath), "%s.valueFrom", path);
+	if ((env != NULL) == (file != NULL)) {
+		cf_kerr(kc, fpath, "%s: give exactly one of env and file", fpath);
+		return 0;
+	}
+	if (absent)
+		return 0; /* a resource being deleted needs no secrets */
+	char *resolved = NULL;
+	size_t len = 0;
+	if (env) {
+		const char *v = getenv(env);
+		if (!nonempty(v)) {
+			snprintf(fpath, sizeof(fpath), "%s.valueFrom.env", path);
+			cf_kerr(kc, fpath, "%s: environment variable %s is not set (or is empty)", fpath, env);
+			return 0;
+		}
+		resolved = cf_xstrdup(v);
+		len = strlen(v);
+	} else {
+		snprintf(fpath, sizeof(fpath), "%s.valueFrom.file", path);
+		resolved = cf_kread(kc, fpath, file, SECRETS_MAX_BYTES, &len);
+		if (!resolved)
+			return 0;
+		if (strlen(resolved) != len) {
+			cf_kerr(kc, fpath, "%s: '%s' holds a NUL byte; an env var value must be text", fpath, file);
+			free(resolved);
+			return 0;
+		}
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(var, "valueFrom");
+	cJSON_AddItemToObject(var, "value", cJSON_CreateString(resolved));
+	free(resolved);
+	return len;
+}
+
+static void check_env_vars(cf_kctx *kc, cJSON *vars, bool absent, size_t *secret_bytes)
+{
+	int i = 0;
+	for (cJSON *v = vars ? vars->child : NULL; v; v = v->next, i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "spec.env_vars[%d]", i);
+		const char *name = item_str(v, "name");
+		int j = 0;
+		for (cJSON *w = vars->child; name && w != v; w = w->next, j++) {
+			const char *other = item_str(w, "name");
+			if (other && !strcmp(other, name)) {
+				cf_kerr(kc, path, "%s.name: %s is already defined at spec.env_vars[%d]", path, name, j);
+				break;
+			}
+		}
+		*secret_bytes += resolve_env_var(kc, v, path, absent);
+	}
+}
+
+static size_t base64_decoded_size(const char *s)
+{
+	size_t n = strlen(s);
+	size_t pad = (n && s[n - 1] == '=') + (n > 1 && s[n - 2] == '=');
+	return n / 4 * 3 - pad;
+}
+
+/* Checks content, or replaces source by the base64 of the file it names. */
+static size_t resolve_file(cf_kctx *kc, cJSON *file, const char *path, bool absent)
+{
+	const char *content = item_str(file, "content"), *source = item_str(file, "source");
+	if ((content != NULL) == (source != NULL)) {
+		cf_kerr(kc, path, "%s: give exactly one of content and source", path);
+		return 0;
+	}
+	char fpath[80];
+	if (content) {
+		if (cf_is_md5_placeholder(content))
+			return 0;
+		snprintf(fpath, sizeof(fpath), "%s.content", path);
+		if (!cf_base64_valid(content)) {
+			cf_kerr(kc, fpath, "%s: not valid base64 (one line, A-Z a-z 0-9 + /, = padding at the end)", fpath);
+			return 0;
+		}
+		return base64_decoded_size(content);
+	}
+	if (absent)
+		return 0;
+	snprintf(fpath, sizeof(fpath), "%s.source", path);
+	size_t len = 0;
+	char *data = cf_kread(kc, fpath, source, SECRETS_MAX_BYTES, &len);
+	if (!data)
+		return 0;
+	char *b64 = cf_base64_encode((const unsigned char *)data, len);
+	free(data);
+	cJSON_DeleteItemFromObjectCaseSensitive(file, "source");
+	cJSON_AddItemToObject(file, "content", cJSON_CreateString(b64));
+	free(b64);
+	return len;
+}
+
+static void check_files(cf_kctx *kc, cJSON *files, bool absent, size_t *secret_bytes)
+{
+	int i = 0;
+	for (cJSON *f = files ? files->child : NULL; f; f = f->next, i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "spec.files[%d]", i);
+		const char *p = item_str(f, "path");
+		int j = 0;
+		for (cJSON *g = files->child; p && g != f; g = g->next, j++) {
+			const char *other = item_str(g, "path");
+			if (other && !strcmp(other, p)) {
+				cf_kerr(kc, path, "%s.path: %s is already used by spec.files[%d]", path, p, j);
+				break;
+			}
+		}
+		*secret_bytes += resolve_file(kc, f, path, absent);
+	}
+}
+
+static void check(cf_kctx *kc, cJSON *doc, bool absent)
+{
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
+	check_subject_rules(kc, cJSON_GetObjectItemCaseSensitive(spec, "subject_rules"));
+	check_object_rules(kc, cJSON_GetObjectItemCaseSensitive(spec, "object_rules"));
+	size_t secret_bytes = 0;
+	check_env_vars(kc, cJSON_GetObjectItemCaseSensitive(spec, "env_vars"), absent, &secret_bytes);
+	check_files(kc, cJSON_GetObjectItemCaseSensitive(spec, "files"), absent, &secret_bytes);
+	if (secret_bytes > SECRETS_MAX_BYTES)
+		cf_kerr(kc, "spec", "spec: env var values and file contents add up to %zu bytes; "
+			"a target holds at most %u", secret_bytes, SECRETS_MAX_BYTES);
+}
+
+const cf_kind cf_sem_target_kind = {
+	.name = "DeploymentTarget",
+	.fields = document_fields,
+	.has_project = true,
+	.has_name = true,
+	.absent_refusal = NULL,
+	.check = check,
+};

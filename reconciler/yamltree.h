@@ -1,0 +1,49 @@
+/*
+ * yamltree: libyaml's document graph, with the positions users need.
+ *
+ * libyaml's loader already builds nodes with their start marks; this module
+ * adds what the loader needs on top: per-document iteration with parse errors
+ * turned into FILE:LINE:COLUMN diagnostics, key lookup, dotted-path lookup
+ * ("spec.env_vars[2].name") to point at a value, and a budget on node visits
+ * so an alias bomb or an alias cycle is an error, not a hang.
+ */
+#ifndef CF_YAMLTREE_H
+#define CF_YAMLTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <yaml.h>
+#include "reconciler/error.h"
+
+typedef struct cf_yctx {
+	yaml_document_t *doc;
+	const char *file;
+	cf_diags *diags;
+	size_t budget; /* node visits left in this document */
+	bool exhausted;
+} cf_yctx;
+
+typedef void (*cf_ydoc_fn)(void *ud, cf_yctx *ctx, yaml_node_t *root, int index);
+
+/* Parses every document of buf; a file with no document at all and a syntax
+ * error are reported as diagnostics. Returns the number of documents seen. */
+int cf_yaml_each_document(const char *file, const char *buf, size_t len,
+			  cf_diags *diags, cf_ydoc_fn fn, void *ud);
+
+/* Reports a diagnostic at the start of node n (or line 0 when n is NULL). */
+void cf_yerr(cf_yctx *ctx, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Charges one visit; false (and one diagnostic) once the budget is spent. */
+bool cf_yvisit(cf_yctx *ctx, const yaml_node_t *n);
+
+/* The scalar's text, or NULL for any other node. */
+const char *cf_yscalar(const yaml_node_t *n);
+/* True for an empty plain scalar, ~, null, Null or NULL. */
+bool cf_yis_null(const yaml_node_t *n);
+/* The value under key in mapping map, or NULL. */
+yaml_node_t *cf_ymap_get(cf_yctx *ctx, const yaml_node_t *map, const char *key);
+/* The node at a path such as "spec.env_vars[2].name", or NULL. */
+yaml_node_t *cf_ypath(cf_yctx *ctx, yaml_node_t *root, const char *path);
+
+#endif
