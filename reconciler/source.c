@@ -226,6 +226,11 @@ static int walk(cf_source *src, const char *dir, size_t root, int depth, cf_erro
 	return rc;
 }
 
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const cf_source_file *)a)->path, ((const cf_source_file *)b)->path);
+}
+
 static char *parent_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -256,7 +261,10 @@ int cf_source_open_fs(cf_source **out, const char *const *paths, size_t npaths,
 			rc = cf_error_set(err, CF_EIO, "%s: %s", paths[i], strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			cf_source_add_root(src, p);
+			size_t first = src->nfiles;
 			rc = walk(src, p, src->nroots - 1, 0, err);
+			/* the order of `find | LC_ALL=C sort`: a.yaml before a/z.yaml */
+			qsort(src->files + first, src->nfiles - first, sizeof(*src->files), file_cmp);
 		} else {
 			char *parent = parent_dir(p);
 			cf_source_add_root(src, parent);

@@ -1,0 +1,180 @@
+/* ciform validate, --help and --version, driven through the real binary. */
+#include "tests/unit/test_helpers.h"
+
+#include <string.h>
+
+#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples"
+static const char *const example_env[] = {"WEB_APP_DEPLOY_TOKEN=web-token-value",
+					  "PAYMENTS_API_KEY=payments-key-value", NULL};
+
+typedef struct run {
+	int rc;
+	char *out, *err;
+} run;
+
+static run ciform(const char *const *args, const char *const *env, const char *dir)
+{
+	const char *argv[16] = {CIFORM_BIN};
+	size_t n = 1;
+	for (; args[n - 1]; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	run r;
+	r.rc = fx_run(argv, env, dir, &r.out, &r.err);
+	return r;
+}
+
+static void run_free(run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void test_validate_accepts_the_examples(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"validate", EXAMPLES, NULL}, example_env, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	assert_string_equal(r.out, "Valid: 11 resources in 8 files (3 SelfHostedAgentType, "
+				   "5 DeploymentTarget, 3 ArtifactRetentionPolicy).\n");
+	run_free(&r);
+}
+
+static void test_validate_names_the_missing_environment_variable(void **state)
+{
+	(void)state;
+	const char *const env[] = {"WEB_APP_DEPLOY_TOKEN=x", "PAYMENTS_API_KEY", NULL};
+	run r = ciform((const char *[]){"validate", ".", NULL}, env, EXAMPLES);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, "payments-api/targets.yaml:17:49: spec.env_vars[0].valueFrom.env: "
+				   "environment variable PAYMENTS_API_KEY is not set (or is empty)\n"
+				   "ciform: error: 1 problem in the specs\n");
+	run_free(&r);
+}
+
+static void test_validate_rejects_a_broken_spec_with_its_position(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("specs/agents.yaml", "apiVersion: v1alpha\nkind: SelfHostedAgentType\nmetadata:\n"
+				      "  name: s1-x\nspec:\n  agent_name_settings:\n    release_after: 30\n");
+	run r = ciform((const char *[]){"validate", "specs", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "specs/agents.yaml:7:20: spec.agent_name_settings.release_after: "
+				   "must be 0 or at least 60 (seconds), not 30\n"
+				   "ciform: error: 1 problem in the specs\n");
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_validate_json_lists_every_problem(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("a.yaml", "apiVersion: v1alpha\nkind: SelfHostedAgentType\nmetadata: {name: x, y: 1}\n");
+	run r = ciform((const char *[]){"validate", "--format", "json", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out,
+		"[{\"file\":\"a.yaml\",\"line\":3,\"column\":18,\"message\":\"metadata.name: must be s1- "
+		"followed by letters, digits, _ or -, not 'x'\"},"
+		"{\"file\":\"a.yaml\",\"line\":3,\"column\":21,\"message\":\"unknown key 'y' in metadata\"}]\n");
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_validate_json_of_valid_specs_is_an_empty_list(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"validate", "--format=json", EXAMPLES, NULL}, example_env, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "[]\n");
+	run_free(&r);
+}
+
+static void test_validate_of_a_missing_path_exits_1(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"validate", "/nonexistent/specs", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, "ciform: error: /nonexistent/specs: No such file or directory\n");
+	run_free(&r);
+}
+
+static void test_validate_with_a_bad_format_exits_1(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"validate", "--format", "xml", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, "ciform: error: --format must be text or json, not 'xml' "
+				   "(see 'ciform validate --help')\n");
+	run_free(&r);
+}
+
+static void test_validate_never_prints_secret_values(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", "apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: p, project: w}\n"
+			   "spec:\n  env_vars:\n    - {name: 1A, value: s3cr3t-literal}\n"
+			   "    - {name: B, valueFrom: {env: SECRET_FROM_ENV}}\n  colour: x\n");
+	const char *const env[] = {"SECRET_FROM_ENV=s3cr3t-env", NULL};
+	run r = ciform((const char *[]){"validate", NULL}, env, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "spec.env_vars[0].name"));
+	assert_false(fx_contains(r.err, "s3cr3t"));
+	assert_false(fx_contains(r.out, "s3cr3t"));
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_help_lists_the_commands(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"--help", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "usage: ciform <command> [options]"));
+	assert_true(fx_contains(r.out, "  validate "));
+	run_free(&r);
+	r = ciform((const char *[]){"validate", "--help", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "usage: ciform validate [PATH...] [--format text|json]"));
+	run_free(&r);
+}
+
+static void test_version_prints_the_version(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"--version", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "ciform " CIFORM_VERSION "\n");
+	run_free(&r);
+}
+
+static void test_unknown_command_exits_1(void **state)
+{
+	(void)state;
+	run r = ciform((const char *[]){"destroy", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, "ciform: error: unknown command 'destroy' (see 'ciform --help')\n");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_validate_accepts_the_examples),
+		cmocka_unit_test(test_validate_names_the_missing_environment_variable),
+		cmocka_unit_test(test_validate_rejects_a_broken_spec_with_its_position),
+		cmocka_unit_test(test_validate_json_lists_every_problem),
+		cmocka_unit_test(test_validate_json_of_valid_specs_is_an_empty_list),
+		cmocka_unit_test(test_validate_of_a_missing_path_exits_1),
+		cmocka_unit_test(test_validate_with_a_bad_format_exits_1),
+		cmocka_unit_test(test_validate_never_prints_secret_values),
+		cmocka_unit_test(test_help_lists_the_commands),
+		cmocka_unit_test(test_version_prints_the_version),
+		cmocka_unit_test(test_unknown_command_exits_1),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
