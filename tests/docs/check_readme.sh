@@ -3,7 +3,7 @@
 # must be exactly the command .ci/run runs, and the first must run the main job.
 # Usage: check_readme.sh SOURCE_DIR
 cd "$1" || exit 1
-blocks=$(awk '/^```sh$/{on=1; next} /^```$/{if (on) n++; on=0; next} on && n < 2 {print n": "$0}' README.md)
+blocks=$(awk '/^```sh$/{on=1; next} /^```$/{if (on) n++; on=0; next} on && n < 2 {print n+0": "$0}' README.md)
 first=$(printf '%s\n' "$blocks" | sed -n 's/^0: //p')
 second=$(printf '%s\n' "$blocks" | sed -n 's/^1: //p')
 ci=$(grep -v '^#' .ci/run | grep -v '^set -e$' | grep -v '^cd ' | sed '/^$/d')
