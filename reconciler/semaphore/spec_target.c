@@ -202,25 +202,6 @@ static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool ab
 	return len;
 }
 
-static void check_env_vars(cf_kctx *kc, cJSON *vars, bool absent, size_t *secret_bytes)
-{
-	int i = 0;
-	for (cJSON *v = vars ? vars->child : NULL; v; v = v->next, i++) {
-		char path[64];
-		snprintf(path, sizeof(path), "spec.env_vars[%d]", i);
-		const char *name = item_str(v, "name");
-		int j = 0;
-		for (cJSON *w = vars->child; name && w != v; w = w->next, j++) {
-			const char *other = item_str(w, "name");
-			if (other && !strcmp(other, name)) {
-				cf_kerr(kc, path, "%s.name: %s is already defined at spec.env_vars[%d]", path, name, j);
-				break;
-			}
-		}
-		*secret_bytes += resolve_env_var(kc, v, path, absent);
-	}
-}
-
 static size_t base64_decoded_size(const char *s)
 {
 	size_t n = strlen(s);
@@ -262,23 +243,31 @@ static size_t resolve_file(cf_kctx *kc, cJSON *file, const char *path, bool abse
 	return len;
 }
 
-static void check_files(cf_kctx *kc, cJSON *files, bool absent, size_t *secret_bytes)
+typedef size_t (*resolve_fn)(cf_kctx *kc, cJSON *item, const char *path, bool absent);
+
+/* env_vars and files are sets keyed by name and path: each key once, and
+ * each entry's secret resolved; returns the secrets' total size. */
+static size_t check_keyed_list(cf_kctx *kc, cJSON *spec, const char *list, const char *key,
+			       resolve_fn resolve, bool absent)
 {
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(spec, list);
+	size_t bytes = 0;
 	int i = 0;
-	for (cJSON *f = files ? files->child : NULL; f; f = f->next, i++) {
+	for (cJSON *it = items ? items->child : NULL; it; it = it->next, i++) {
 		char path[64];
-		snprintf(path, sizeof(path), "spec.files[%d]", i);
-		const char *p = item_str(f, "path");
+		snprintf(path, sizeof(path), "spec.%s[%d]", list, i);
+		const char *k = item_str(it, key);
 		int j = 0;
-		for (cJSON *g = files->child; p && g != f; g = g->next, j++) {
-			const char *other = item_str(g, "path");
-			if (other && !strcmp(other, p)) {
-				cf_kerr(kc, path, "%s.path: %s is already used by spec.files[%d]", path, p, j);
+		for (cJSON *prev = items->child; k && prev != it; prev = prev->next, j++) {
+			const char *other = item_str(prev, key);
+			if (other && !strcmp(other, k)) {
+				cf_kerr(kc, path, "%s.%s: %s is already used by spec.%s[%d]", path, key, k, list, j);
 				break;
 			}
 		}
-		*secret_bytes += resolve_file(kc, f, path, absent);
+		bytes += resolve(kc, it, path, absent);
 	}
+	return bytes;
 }
 
 static void check(cf_kctx *kc, cJSON *doc, bool absent)
@@ -286,9 +275,8 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 	cJSON *spec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
 	check_subject_rules(kc, cJSON_GetObjectItemCaseSensitive(spec, "subject_rules"));
 	check_object_rules(kc, cJSON_GetObjectItemCaseSensitive(spec, "object_rules"));
-	size_t secret_bytes = 0;
-	check_env_vars(kc, cJSON_GetObjectItemCaseSensitive(spec, "env_vars"), absent, &secret_bytes);
-	check_files(kc, cJSON_GetObjectItemCaseSensitive(spec, "files"), absent, &secret_bytes);
+	size_t secret_bytes = check_keyed_list(kc, spec, "env_vars", "name", resolve_env_var, absent) +
+			      check_keyed_list(kc, spec, "files", "path", resolve_file, absent);
 	if (secret_bytes > SECRETS_MAX_BYTES)
 		cf_kerr(kc, "spec", "spec: env var values and file contents add up to %zu bytes; "
 			"a target holds at most %u", secret_bytes, SECRETS_MAX_BYTES);

@@ -141,7 +141,7 @@ static void test_env_var_names_must_be_unique(void **state)
 {
 	(void)state;
 	EXPECT_PROBLEMS(TARGET_HEAD ENV_VARS "    - {name: A, value: a}\n    - {name: A, value: b}\n",
-			"t.yaml:9:7: spec.env_vars[1].name: A is already defined at spec.env_vars[0]\n");
+			"t.yaml:9:7: spec.env_vars[1].name: A is already used by spec.env_vars[0]\n");
 }
 
 static void test_env_var_needs_exactly_one_of_value_and_valueFrom(void **state)
