@@ -18,6 +18,10 @@ enum {
 	CF_EIO = -2,      /* a file or directory could not be read */
 	CF_ENOMEM = -3,
 	CF_EUSAGE = -4,   /* the caller asked for something that makes no sense */
+	CF_EAPI = -5,     /* the API answered with an error status */
+	CF_ENOTFOUND = -6, /* the API answered 404 */
+	CF_EAUTH = -7,    /* the API refused the token (401) */
+	CF_ENET = -8,     /* no answer: connection refused, timed out, reset */
 };
 
 typedef struct cf_error {

@@ -1,0 +1,100 @@
+/*
+ * ciform-sandbox: options, start, wait for SIGINT/SIGTERM, stop.
+ * The URL goes to stdout on its own line as soon as the port is bound, so a
+ * test (or a user) can start it on --port 0 and read where it listens.
+ */
+#include "cmd/sandbox/sandbox.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: ciform-sandbox [--port N] [--token T] [--state FILE] [--seed FILE]\n"
+	"                      [--latency-ms N] [--fail-every N] [--throttle-every N] [--sync-ms N]\n\n"
+	"A local stand-in for the Semaphore API v1alpha (agent types, deployment targets,\n"
+	"retention policies, projects, roles), on 127.0.0.1. Prints its URL on stdout.\n\n"
+	"  --port N            port to listen on; 0 picks a free one (default 0)\n"
+	"  --token T           the API token clients must send (default: sandbox-token)\n"
+	"  --seed FILE         initial organisation, as JSON (see the README)\n"
+	"  --state FILE        keep the organisation in FILE, saved after every change;\n"
+	"                      when FILE exists it is loaded instead of --seed\n"
+	"  --latency-ms N      delay every request by N ms\n"
+	"  --fail-every N      every Nth request answers 503\n"
+	"  --throttle-every N  every Nth request answers 429 with Retry-After: 1\n"
+	"  --sync-ms N         a target stays SYNCING N ms after its secrets change (default 500)\n\n"
+	"A target given an env var named SANDBOX_FAIL_SYNC ends its sync UNUSABLE.\n"
+	"GET /_sandbox/stats (no token) counts the requests served, per route.\n";
+
+static int int_arg(const char *name, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < 0 || n > 1000000000) {
+		fprintf(stderr, "ciform-sandbox: error: %s takes a whole number, not '%s'\n", name, v);
+		exit(1);
+	}
+	return (int)n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"port", required_argument, NULL, 'p'},       {"token", required_argument, NULL, 't'},
+		{"state", required_argument, NULL, 's'},      {"seed", required_argument, NULL, 'S'},
+		{"latency-ms", required_argument, NULL, 'l'}, {"fail-every", required_argument, NULL, 'f'},
+		{"throttle-every", required_argument, NULL, 'T'}, {"sync-ms", required_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+	};
+	sbx s = {.token = "sandbox-token", .sync_ms = 500};
+	const char *seed = NULL;
+	int port = 0, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': port = int_arg("--port", optarg); break;
+		case 't': s.token = optarg; break;
+		case 's': s.state_file = optarg; break;
+		case 'S': seed = optarg; break;
+		case 'l': s.latency_ms = int_arg("--latency-ms", optarg); break;
+		case 'f': s.fail_every = int_arg("--fail-every", optarg); break;
+		case 'T': s.throttle_every = int_arg("--throttle-every", optarg); break;
+		case 'y': s.sync_ms = int_arg("--sync-ms", optarg); break;
+		case 'h': fputs(help, stdout); return 0;
+		default: fputs("ciform-sandbox: error: invalid option (see --help)\n", stderr); return 1;
+		}
+	}
+	if (optind < argc || port > 65535) {
+		fputs("ciform-sandbox: error: invalid arguments (see --help)\n", stderr);
+		return 1;
+	}
+	pthread_mutex_init(&s.lock, NULL);
+	s.route_counts = cJSON_CreateObject();
+	char *err = NULL;
+	if (sbx_load(&s, seed, &err) != 0) {
+		fprintf(stderr, "ciform-sandbox: error: %s\n", err ? err : "cannot load state");
+		return 1;
+	}
+	/* block the signals before any thread starts, so only sigwait sees them */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	void *daemon = NULL;
+	int bound = 0;
+	if (sbx_serve(&s, port, &bound, &daemon) != 0) {
+		fprintf(stderr, "ciform-sandbox: error: cannot listen on 127.0.0.1:%d\n", port);
+		return 1;
+	}
+	printf("http://127.0.0.1:%d\n", bound);
+	fflush(stdout);
+	int sig = 0;
+	sigwait(&set, &sig);
+	sbx_stop(daemon);
+	cJSON_Delete(s.state);
+	cJSON_Delete(s.route_counts);
+	return 0;
+}

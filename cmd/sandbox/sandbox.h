@@ -1,0 +1,90 @@
+/*
+ * ciform-sandbox: a local stand-in for the Semaphore API v1alpha.
+ *
+ * The organisation is one cJSON document (the same shape as --seed and
+ * --state files), guarded by one mutex: requests are few and handlers short,
+ * so a lock is simpler than anything finer. Each route is a handler that
+ * reads the request and fills in a response; http.c does the HTTP around it.
+ */
+#ifndef SBX_SANDBOX_H
+#define SBX_SANDBOX_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <cjson/cJSON.h>
+
+typedef struct sbx {
+	pthread_mutex_t lock;
+	cJSON *state;
+	const char *state_file; /* NULL: nothing persisted */
+	const char *token;
+	int latency_ms;
+	int fail_every;     /* every Nth request answers 503 */
+	int throttle_every; /* every Nth request answers 429 with Retry-After: 1 */
+	int sync_ms;        /* how long a target stays SYNCING after its secrets change */
+	unsigned long requests;
+	int in_flight, max_in_flight; /* concurrent requests now, and the most seen */
+	cJSON *route_counts; /* "METHOD /pattern" -> count, for tests and benchmarks */
+} sbx;
+
+typedef struct sbx_req {
+	const char *method;
+	const char *path;      /* after /api/v1alpha */
+	const char *params[2]; /* the :name parts of the route, in order */
+	cJSON *body;           /* parsed JSON body, or NULL */
+	const char *raw_body;
+	void *conn;            /* for query arguments */
+} sbx_req;
+
+typedef struct sbx_resp {
+	int status;
+	cJSON *body;  /* owned; NULL for {} */
+	int has_more; /* -1: no x-has-more header */
+	int retry_after;
+} sbx_resp;
+
+typedef void (*sbx_handler)(sbx *s, sbx_req *rq, sbx_resp *rs);
+
+/* http.c */
+int sbx_serve(sbx *s, int port, int *bound_port, void **daemon);
+void sbx_stop(void *daemon);
+const char *sbx_query(sbx_req *rq, const char *key);
+
+/* store.c: the state document */
+int sbx_load(sbx *s, const char *seed_file, char **err);
+int sbx_save(sbx *s, char **err);
+cJSON *sbx_list(sbx *s, const char *name); /* a top-level array of the state */
+cJSON *sbx_find(cJSON *array, const char *key, const char *value);
+void sbx_uuid(char out[37]);
+void sbx_random_hex(char *out, size_t nbytes);
+long long sbx_now_ms(void);
+char *sbx_iso_time(void);
+void sbx_md5_hex(const char *s, size_t len, char out[33]);
+bool sbx_is_uuid(const char *s);
+void sbx_error(sbx_resp *rs, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *sbx_str(const cJSON *obj, const char *key); /* "" when missing */
+
+/* handlers, one file per kind */
+void h_projects_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_roles_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_agent_types_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_agent_type_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_agent_type_create(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_agent_type_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_agent_type_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_agent_type_disable_all(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_targets_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_target_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_target_create(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_target_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_target_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_target_activate(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_target_deactivate(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_retention_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_retention_set(sbx *s, sbx_req *rq, sbx_resp *rs);
+
+/* h_projects.c: shared lookups */
+cJSON *sbx_project_by_id(sbx *s, const char *id);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * store: the sandbox's organisation, loaded from a seed or state file,
+ * filled in with the defaults the API applies, and saved atomically (a
+ * temporary file renamed over the old one) so a kill never leaves half a file.
+ */
+#include "cmd/sandbox/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+static const char *const lists[] = {"projects", "roles", "agent_types", "deployment_targets",
+				    "retention_policies", NULL};
+
+const char *sbx_str(const cJSON *obj, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	return v ? v : "";
+}
+
+cJSON *sbx_list(sbx *s, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(s->state, name);
+}
+
+cJSON *sbx_find(cJSON *array, const char *key, const char *value)
+{
+	cJSON *it;
+	cJSON_ArrayForEach(it, array)
+		if (strcmp(sbx_str(it, key), value) == 0)
+			return it;
+	return NULL;
+}
+
+void sbx_random_hex(char *out, size_t nbytes)
+{
+	unsigned char buf[64];
+	if (nbytes > sizeof(buf))
+		nbytes = sizeof(buf);
+	if (RAND_bytes(buf, (int)nbytes) != 1)
+		abort();
+	for (size_t i = 0; i < nbytes; i++)
+		sprintf(out + 2 * i, "%02x", buf[i]);
+}
+
+void sbx_uuid(char out[37])
+{
+	unsigned char b[16];
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		abort();
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+}
+
+bool sbx_is_uuid(const char *s)
+{
+	static const int groups[] = {8, 4, 4, 4, 12};
+	for (int g = 0; g < 5; g++) {
+		for (int i = 0; i < groups[g]; i++, s++)
+			if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+				return false;
+		if (g < 4 && *s++ != '-')
+			return false;
+	}
+	return *s == '\0';
+}
+
+long long sbx_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *sbx_iso_time(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	char buf[40];
+	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - n, ".%06ldZ", ts.tv_nsec / 1000);
+	return strdup(buf);
+}
+
+void sbx_md5_hex(const char *s, size_t len, char out[33])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(s, len, md, &n, EVP_md5(), NULL);
+	for (unsigned int i = 0; i < 16; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+void sbx_error(sbx_resp *rs, int status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rs->status = status;
+	cJSON_Delete(rs->body);
+	rs->body = cJSON_CreateObject();
+	cJSON_AddStringToObject(rs->body, "message", msg);
+}
+
+static void default_str(cJSON *o, const char *key, const char *value)
+{
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, key))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+		cJSON_AddStringToObject(o, key, value);
+	}
+}
+
+static void default_id(cJSON *o, const char *key)
+{
+	char id[37];
+	sbx_uuid(id);
+	default_str(o, key, id);
+}
+
+static void default_item(cJSON *o, const char *key, cJSON *value)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, key))
+		cJSON_Delete(value);
+	else
+		cJSON_AddItemToObject(o, key, value);
+}
+
+/* A seed may name a project instead of giving its id. */
+static void resolve_project(sbx *s, cJSON *o)
+{
+	const char *name = sbx_str(o, "project");
+	cJSON *p = *name ? sbx_find(sbx_list(s, "projects"), "name", name) : NULL;
+	if (p)
+		default_str(o, "project_id", sbx_str(p, "id"));
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "project");
+}
+
+cJSON *sbx_default_object_rules(void);
+void sbx_normalize_target(sbx *s, cJSON *t);
+void sbx_normalize_agent_type(cJSON *a);
+int sbx_normalize_policy(cJSON *policy, char *err, size_t errlen);
+
+static void normalize(sbx *s)
+{
+	default_id(s->state, "org_id");
+	for (size_t i = 0; lists[i]; i++)
+		default_item(s->state, lists[i], cJSON_CreateArray());
+	cJSON *it;
+	cJSON_ArrayForEach(it, sbx_list(s, "projects"))
+		default_id(it, "id");
+	if (cJSON_GetArraySize(sbx_list(s, "roles")) == 0) {
+		static const char *const roles[][2] = {{"Owner", "org_scope"}, {"Admin", "org_scope"},
+						       {"Member", "org_scope"}, {"Contributor", "project_scope"},
+						       {"Reader", "project_scope"}};
+		for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+			cJSON *r = cJSON_CreateObject();
+			cJSON_AddStringToObject(r, "name", roles[i][0]);
+			cJSON_AddStringToObject(r, "scope", roles[i][1]);
+			cJSON_AddItemToArray(sbx_list(s, "roles"), r);
+		}
+	}
+	cJSON_ArrayForEach(it, sbx_list(s, "roles"))
+		default_id(it, "id");
+	cJSON_ArrayForEach(it, sbx_list(s, "agent_types"))
+		sbx_normalize_agent_type(it);
+	cJSON_ArrayForEach(it, sbx_list(s, "deployment_targets")) {
+		resolve_project(s, it);
+		sbx_normalize_target(s, it);
+	}
+	cJSON_ArrayForEach(it, sbx_list(s, "retention_policies")) {
+		resolve_project(s, it);
+		char err[128];
+		sbx_normalize_policy(it, err, sizeof(err));
+	}
+}
+
+static char *read_all(const char *path, char **err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
+			*err = NULL;
+		return NULL;
+	}
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	for (size_t n; (n = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+		len += n;
+		if (len + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+int sbx_load(sbx *s, const char *seed_file, char **err)
+{
+	const char *from = NULL;
+	struct stat st;
+	if (s->state_file && stat(s->state_file, &st) == 0)
+		from = s->state_file; /* a restart continues where the last run stopped */
+	else if (seed_file)
+		from = seed_file;
+	if (from) {
+		char *text = read_all(from, err);
+		if (!text)
+			return -1;
+		s->state = cJSON_Parse(text);
+		free(text);
+		if (!cJSON_IsObject(s->state)) {
+			cJSON_Delete(s->state);
+			s->state = NULL;
+			if (asprintf(err, "%s: not a JSON object", from) < 0)
+				*err = NULL;
+			return -1;
+		}
+	} else {
+		s->state = cJSON_CreateObject();
+	}
+	normalize(s);
+	return s->state_file ? sbx_save(s, err) : 0;
+}
+
+int sbx_save(sbx *s, char **err)
+{
+	if (!s->state_file)
+		return 0;
+	char *text = cJSON_Print(s->state);
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", s->state_file, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text), off = 0;
+	int rc = fd < 0 ? -1 : 0;
+	while (rc == 0 && off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno != EINTR)
+			rc = -1;
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) != 0)
+		rc = -1;
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0 && rename(tmp, s->state_file) != 0)
+		rc = -1;
+	if (rc != 0) {
+		if (asprintf(err, "%s: %s", s->state_file, strerror(errno)) < 0)
+			*err = NULL;
+		unlink(tmp);
+	}
+	free(text);
+	return rc;
+}

@@ -1,0 +1,382 @@
+/*
+ * client: the transfer engine. A queue of calls, a curl multi handle, at
+ * most `parallelism` in flight; a call that fails in a retryable way is put
+ * back with a time before which it may not start again.
+ */
+#include "reconciler/semaphore/client.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define USER_AGENT "SemaphoreCI v2.0 Client"
+#define EXCERPT_CHARS 200
+
+struct cf_sem_client {
+	cf_sem_config cfg;
+	CURLM *multi;
+	char *auth_header;
+	cJSON *cache;
+	unsigned long requests;
+	unsigned int seed;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *err)
+{
+	static bool global_done;
+	if (!global_done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		global_done = true;
+	}
+	if (!cfg->base_url || !cfg->token)
+		return cf_error_set(err, CF_EUSAGE, "the client needs an organisation URL and a token");
+	cf_sem_client *c = cf_xcalloc(1, sizeof(*c));
+	c->cfg = *cfg;
+	c->cfg.base_url = cf_xstrdup(cfg->base_url);
+	c->cfg.token = cf_xstrdup(cfg->token);
+	c->multi = curl_multi_init();
+	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->parallelism);
+	c->auth_header = cf_xasprintf("Authorization: Token %s", cfg->token);
+	c->seed = (unsigned int)now_ms();
+	*out = c;
+	return CF_OK;
+}
+
+void cf_sem_client_free(cf_sem_client *c)
+{
+	if (!c)
+		return;
+	curl_multi_cleanup(c->multi);
+	cJSON_Delete(c->cache);
+	free(c->cfg.base_url);
+	free(c->cfg.token);
+	free(c->auth_header);
+	free(c);
+}
+
+cJSON *cf_sem_client_cache(cf_sem_client *c)
+{
+	if (!c->cache)
+		c->cache = cJSON_CreateObject();
+	return c->cache;
+}
+
+unsigned long cf_sem_client_requests(const cf_sem_client *c)
+{
+	return c->requests;
+}
+
+char *cf_sem_escape(const char *s)
+{
+	char *e = curl_easy_escape(NULL, s, 0);
+	char *out = cf_xstrdup(e ? e : "");
+	curl_free(e);
+	return out;
+}
+
+void cf_sem_call_init(cf_sem_call *call, const char *method, unsigned flags, const char *body,
+		      const char *path_fmt, ...)
+{
+	memset(call, 0, sizeof(*call));
+	call->method = method;
+	call->flags = flags;
+	call->body = body ? cf_xstrdup(body) : NULL;
+	call->has_more = -1;
+	va_list ap;
+	va_start(ap, path_fmt);
+	char buf[2048];
+	vsnprintf(buf, sizeof(buf), path_fmt, ap);
+	va_end(ap);
+	call->path = cf_xstrdup(buf);
+}
+
+void cf_sem_call_clear(cf_sem_call *call)
+{
+	free(call->path);
+	free(call->body);
+	free(call->error);
+	free(call->resp);
+	cJSON_Delete(call->json);
+	memset(call, 0, sizeof(*call));
+}
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	cf_sem_call *call = ud;
+	size_t n = size * nmemb;
+	call->resp = cf_xrealloc(call->resp, call->resp_len + n + 1);
+	memcpy(call->resp + call->resp_len, ptr, n);
+	call->resp_len += n;
+	call->resp[call->resp_len] = '\0';
+	return n;
+}
+
+static void start(cf_sem_client *c, cf_sem_call *call)
+{
+	CURL *e = curl_easy_init();
+	char *url = cf_xasprintf("%s%s", c->cfg.base_url, call->path);
+	struct curl_slist *h = NULL;
+	h = curl_slist_append(h, c->auth_header);
+	h = curl_slist_append(h, "Accept: application/json");
+	if (call->body)
+		h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call->method);
+	if (call->body)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, call->body);
+	else if (strcmp(call->method, "GET") != 0)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, call);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, call);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, call->errbuf);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	free(url);
+	free(call->resp);
+	call->resp = NULL;
+	call->resp_len = 0;
+	call->errbuf[0] = '\0';
+	call->easy = e;
+	call->headers = h;
+	call->attempts++;
+	c->requests++;
+	curl_multi_add_handle(c->multi, e);
+}
+
+/* The API's own message if the body has one, else the start of the body,
+ * with the token (should a server ever echo it) blotted out. */
+static char *excerpt(const cf_sem_client *c, const char *body)
+{
+	cJSON *j = body ? cJSON_Parse(body) : NULL;
+	const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
+	char *out = cf_xstrndup(msg ? msg : body ? body : "", EXCERPT_CHARS);
+	cJSON_Delete(j);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	size_t tl = strlen(c->cfg.token);
+	for (char *p; tl && (p = strstr(out, c->cfg.token));)
+		memset(p, '*', tl);
+	return out;
+}
+
+static bool retryable_status(long s)
+{
+	return s == 429 || s == 502 || s == 503 || s == 504;
+}
+
+static void fail(cf_sem_client *c, cf_sem_call *call, int rc, const char *what)
+{
+	free(call->error);
+	call->rc = rc;
+	if (rc == CF_EAUTH)
+		call->error = cf_xasprintf("%s %s: HTTP 401: the API token was refused (check "
+					   "SEMAPHORE_API_TOKEN, --token-file or ~/.sem.yaml)",
+					   call->method, call->path);
+	else if (call->status)
+		call->error = cf_xasprintf("%s %s: HTTP %ld: %s", call->method, call->path, call->status, what);
+	else
+		call->error = cf_xasprintf("%s %s: %s", call->method, call->path, what);
+	(void)c;
+}
+
+static long backoff_ms(cf_sem_client *c, const cf_sem_call *call)
+{
+	if (call->retry_after_ms > 0)
+		return call->retry_after_ms;
+	long d = c->cfg.retry_base_ms;
+	for (int i = 1; i < call->attempts && d < c->cfg.retry_max_ms; i++)
+		d *= 2;
+	if (d > c->cfg.retry_max_ms)
+		d = c->cfg.retry_max_ms;
+	return d / 2 + (long)(rand_r(&c->seed) % (unsigned)(d / 2 + 1)); /* jitter: half to full */
+}
+
+static void read_headers(cf_sem_call *call, CURL *e)
+{
+	struct curl_header *h = NULL;
+	if (curl_easy_header(e, "x-has-more", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+		call->has_more = strcmp(h->value, "true") == 0;
+	call->retry_after_ms = 0;
+	if (curl_easy_header(e, "retry-after", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
+		long secs = strtol(h->value, NULL, 10);
+		call->retry_after_ms = secs > 0 && secs < 3600 ? secs * 1000 : 0;
+	}
+}
+
+/* A transfer ended: decide between done and once more. True when done. */
+static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
+{
+	CURL *e = call->easy;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &call->status);
+	read_headers(call, e);
+	curl_multi_remove_handle(c->multi, e);
+	curl_easy_cleanup(e);
+	curl_slist_free_all(call->headers);
+	call->easy = NULL;
+	call->headers = NULL;
+	bool idem = call->flags & CF_SEM_IDEMPOTENT;
+	call->retryable = false;
+	if (cc != CURLE_OK) {
+		call->status = 0;
+		call->retryable = true;
+		char *what = cf_xasprintf("%s", call->errbuf[0] ? call->errbuf : curl_easy_strerror(cc));
+		fail(c, call, CF_ENET, what);
+		free(what);
+		/* nothing reached the server when the connection was refused */
+		idem = idem || cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST;
+	} else if (call->status >= 200 && call->status < 300) {
+		cJSON_Delete(call->json);
+		call->json = call->resp_len ? cJSON_ParseWithLength(call->resp, call->resp_len) : cJSON_CreateObject();
+		if (call->json) {
+			call->rc = CF_OK;
+			return true;
+		}
+		char *ex = excerpt(c, call->resp);
+		char *what = cf_xasprintf("the answer is not JSON: %s", ex);
+		fail(c, call, CF_EAPI, what);
+		free(what);
+		free(ex);
+		return true;
+	} else {
+		char *ex = excerpt(c, call->resp);
+		call->retryable = retryable_status(call->status);
+		fail(c, call, call->status == 401 ? CF_EAUTH : call->status == 404 ? CF_ENOTFOUND : CF_EAPI, ex);
+		free(ex);
+	}
+	if (!call->retryable || !idem || call->attempts >= c->cfg.max_attempts) {
+		if (call->attempts > 1) {
+			char *more = cf_xasprintf("%s (after %d attempts)", call->error, call->attempts);
+			free(call->error);
+			call->error = more;
+		}
+		return true;
+	}
+	call->not_before_ms = now_ms() + backoff_ms(c, call);
+	return false;
+}
+
+int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err)
+{
+	size_t done = 0, in_flight = 0;
+	bool *busy = cf_xcalloc(n, sizeof(bool)), *over = cf_xcalloc(n, sizeof(bool));
+	while (done < n) {
+		long long now = now_ms(), wake = now + 1000;
+		for (size_t i = 0; i < n && in_flight < (size_t)c->cfg.parallelism; i++) {
+			if (busy[i] || over[i])
+				continue;
+			if (calls[i].not_before_ms > now) {
+				if (calls[i].not_before_ms < wake)
+					wake = calls[i].not_before_ms;
+				continue;
+			}
+			start(c, &calls[i]);
+			busy[i] = true;
+			in_flight++;
+		}
+		int timeout = (int)(wake - now_ms());
+		curl_multi_perform(c->multi, &(int){0});
+		if (in_flight)
+			curl_multi_poll(c->multi, NULL, 0, timeout > 0 ? timeout : 0, NULL);
+		else if (timeout > 0)
+			nanosleep(&(struct timespec){timeout / 1000, (long)(timeout % 1000) * 1000000L}, NULL);
+		curl_multi_perform(c->multi, &(int){0});
+		CURLMsg *m;
+		while ((m = curl_multi_info_read(c->multi, &(int){0}))) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			cf_sem_call *call = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&call);
+			size_t i = (size_t)(call - calls);
+			busy[i] = false;
+			in_flight--;
+			if (finish(c, call, m->data.result)) {
+				over[i] = true;
+				done++;
+			}
+		}
+	}
+	free(busy);
+	free(over);
+	for (size_t i = 0; i < n; i++)
+		if (calls[i].rc != CF_OK)
+			return cf_error_set(err, calls[i].rc, "%s", calls[i].error);
+	return CF_OK;
+}
+
+int cf_sem_request(cJSON **out, cf_sem_client *c, const char *method, unsigned flags,
+		   const char *body, const char *path, cf_error *err)
+{
+	cf_sem_call call;
+	cf_sem_call_init(&call, method, flags, body, "%s", path);
+	int rc = cf_sem_run(c, &call, 1, err);
+	if (out) {
+		*out = call.json;
+		call.json = NULL;
+	}
+	cf_sem_call_clear(&call);
+	return rc;
+}
+
+int cf_sem_get_many(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n, cf_error *err)
+{
+	cf_sem_call *calls = cf_xcalloc(n, sizeof(*calls));
+	for (size_t i = 0; i < n; i++)
+		cf_sem_call_init(&calls[i], "GET", CF_SEM_IDEMPOTENT, NULL, "%s", paths[i]);
+	int rc = cf_sem_run(c, calls, n, err);
+	for (size_t i = 0; i < n; i++) {
+		outs[i] = calls[i].json;
+		calls[i].json = NULL;
+		cf_sem_call_clear(&calls[i]);
+	}
+	free(calls);
+	return rc;
+}
+
+int cf_sem_get_list(cJSON **out, cf_sem_client *c, const char *path, const char *key, cf_error *err)
+{
+	cJSON *j = NULL;
+	*out = NULL;
+	int rc = cf_sem_request(&j, c, "GET", CF_SEM_IDEMPOTENT, NULL, path, err);
+	if (rc != CF_OK)
+		return rc;
+	cJSON *list = key ? cJSON_DetachItemFromObjectCaseSensitive(j, key) : j;
+	if (!cJSON_IsArray(list)) {
+		rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no %s%s%s list)",
+				  path, key ? "\"" : "", key ? key : "", key ? "\"" : "");
+		cJSON_Delete(list);
+		list = NULL;
+	}
+	if (key)
+		cJSON_Delete(j);
+	*out = list;
+	return rc;
+}
+
+int cf_sem_delete(cf_sem_client *c, const char *path, cf_error *err)
+{
+	cf_sem_call call;
+	cf_sem_call_init(&call, "DELETE", CF_SEM_IDEMPOTENT, NULL, "%s", path);
+	int rc = cf_sem_run(c, &call, 1, err);
+	if (rc == CF_ENOTFOUND && call.attempts > 1) {
+		rc = CF_OK; /* an earlier attempt went through; its answer was lost */
+		cf_error_clear(err);
+	}
+	cf_sem_call_clear(&call);
+	return rc;
+}

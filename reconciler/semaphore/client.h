@@ -1,0 +1,116 @@
+/*
+ * client: HTTP to the Semaphore API, and nothing else.
+ *
+ * Every request goes through one curl multi handle, so connections are
+ * reused across requests, and a batch of GETs runs with at most
+ * `parallelism` transfers in flight, results in submission order. Requests
+ * carry the token and the User-Agent the API requires. 429, 502, 503, 504
+ * and transport failures are retried (5 attempts, exponential backoff with
+ * jitter, Retry-After honoured) when the request is idempotent; anything
+ * else is returned as a cf_error naming the method, the path and the status,
+ * never the token.
+ */
+#ifndef CF_SEM_CLIENT_H
+#define CF_SEM_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "reconciler/error.h"
+
+typedef struct cf_sem_config {
+	char *base_url; /* scheme://host[:port]/api/v1alpha */
+	char *token;
+	long connect_timeout_ms; /* default 10 s */
+	long timeout_ms;         /* whole request, default 60 s */
+	int parallelism;         /* transfers in flight, default 8 */
+	int max_attempts;        /* default 5 */
+	long retry_base_ms;      /* first backoff, default 500 ms; doubles */
+	long retry_max_ms;       /* backoff cap, default 30 s */
+} cf_sem_config;
+
+/* Where the connection settings come from. Explicit values win; then
+ * SEMAPHORE_ORG_URL and SEMAPHORE_API_TOKEN; when neither a URL nor a token
+ * is given, the sem CLI's ~/.sem.yaml (its active context, or context). */
+typedef struct cf_sem_settings {
+	const char *org_url;    /* --org-url */
+	const char *token_file; /* --token-file */
+	const char *context;    /* --context */
+	const char *home;       /* NULL: $HOME */
+} cf_sem_settings;
+
+/* Fills cfg (defaults included); cf_sem_config_clear frees it. */
+int cf_sem_config_resolve(cf_sem_config *cfg, const cf_sem_settings *in, cf_error *err);
+void cf_sem_config_clear(cf_sem_config *cfg);
+
+/* "acme.semaphoreci.com" -> "https://acme.semaphoreci.com/api/v1alpha".
+ * https is required; http only for loopback hosts. */
+int cf_sem_url_normalize(char **out, const char *org_url, cf_error *err);
+
+typedef struct cf_sem_client cf_sem_client;
+
+int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *err);
+void cf_sem_client_free(cf_sem_client *c);
+/* HTTP requests sent so far, retries included. */
+unsigned long cf_sem_client_requests(const cf_sem_client *c);
+
+enum {
+	CF_SEM_IDEMPOTENT = 1u, /* safe to send again: GET, or a mutation with a unique_token */
+};
+
+typedef struct cf_sem_call {
+	/* in */
+	const char *method;
+	char *path;  /* after the base URL, query included; owned */
+	char *body;  /* JSON, or NULL; owned */
+	unsigned flags;
+	/* out */
+	int rc;          /* 0, or a CF_E* code with error set */
+	long status;     /* HTTP status, 0 when none came */
+	cJSON *json;     /* the parsed body of a 2xx answer */
+	int has_more;    /* x-has-more: 1, 0, or -1 when absent */
+	bool retryable;  /* it failed in a way that an identical retry might not */
+	char *error;     /* message for rc != 0 */
+	/* private */
+	int attempts;
+	long long not_before_ms;
+	long retry_after_ms;
+	char *resp;
+	size_t resp_len;
+	void *easy;
+	void *headers;
+	char errbuf[256];
+} cf_sem_call;
+
+/* Sets up a call; path is printf-formatted (escape parts with cf_sem_escape). */
+void cf_sem_call_init(cf_sem_call *call, const char *method, unsigned flags, const char *body,
+		      const char *path_fmt, ...) __attribute__((format(printf, 5, 6)));
+void cf_sem_call_clear(cf_sem_call *call);
+
+/* Runs the calls, at most cfg.parallelism at a time; each call's rc says how
+ * it went. Returns 0 when all succeeded, else the first failure's rc with its
+ * message copied into err. */
+int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err);
+
+/* One call: returns its JSON answer in *out (caller frees). */
+int cf_sem_request(cJSON **out, cf_sem_client *c, const char *method, unsigned flags,
+		   const char *body, const char *path, cf_error *err);
+
+/* GETs of paths[i] into outs[i], in parallel; outs[i] is NULL for a
+ * failure, and the first failure is returned. */
+int cf_sem_get_many(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n, cf_error *err);
+
+/* GET of a list: the answer itself (key NULL) or its member key, which must
+ * be an array ("the answer has an unexpected shape" otherwise). */
+int cf_sem_get_list(cJSON **out, cf_sem_client *c, const char *path, const char *key, cf_error *err);
+
+/* DELETE, retried; a retry that finds the resource gone counts as done. */
+int cf_sem_delete(cf_sem_client *c, const char *path, cf_error *err);
+
+/* A cJSON object that lives as long as the client, for endpoint caches. */
+cJSON *cf_sem_client_cache(cf_sem_client *c);
+
+/* URL-escapes a path segment or query value; caller frees. */
+char *cf_sem_escape(const char *s);
+
+#endif
