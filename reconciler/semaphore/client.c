@@ -271,45 +271,57 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 	return false;
 }
 
+/* Collects the transfers that ended; returns how many are over for good. */
+static size_t reap(cf_sem_client *c, cf_sem_call *calls, bool *busy, bool *over, size_t *in_flight)
+{
+	size_t finished = 0;
+	CURLMsg *m;
+	while ((m = curl_multi_info_read(c->multi, &(int){0}))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		cf_sem_call *call = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&call);
+		size_t i = (size_t)(call - calls);
+		busy[i] = false;
+		(*in_flight)--;
+		if (finish(c, call, m->data.result)) {
+			over[i] = true;
+			finished++;
+		}
+	}
+	return finished;
+}
+
 int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err)
 {
 	size_t done = 0, in_flight = 0;
 	bool *busy = cf_xcalloc(n, sizeof(bool)), *over = cf_xcalloc(n, sizeof(bool));
 	while (done < n) {
-		long long now = now_ms(), wake = now + 1000;
+		long long now = now_ms();
 		for (size_t i = 0; i < n && in_flight < (size_t)c->cfg.parallelism; i++) {
-			if (busy[i] || over[i])
+			if (busy[i] || over[i] || calls[i].not_before_ms > now)
 				continue;
-			if (calls[i].not_before_ms > now) {
-				if (calls[i].not_before_ms < wake)
-					wake = calls[i].not_before_ms;
-				continue;
-			}
 			start(c, &calls[i]);
 			busy[i] = true;
 			in_flight++;
 		}
+		int running = 0;
+		curl_multi_perform(c->multi, &running);
+		done += reap(c, calls, busy, over, &in_flight);
+		if (done == n)
+			break;
+		/* sleep until the earliest retry is due, or until a transfer moves */
+		long long wake = now_ms() + 1000;
+		for (size_t i = 0; i < n; i++)
+			if (!busy[i] && !over[i] && calls[i].not_before_ms < wake)
+				wake = calls[i].not_before_ms;
 		int timeout = (int)(wake - now_ms());
-		curl_multi_perform(c->multi, &(int){0});
+		if (timeout < 0)
+			timeout = 0;
 		if (in_flight)
-			curl_multi_poll(c->multi, NULL, 0, timeout > 0 ? timeout : 0, NULL);
-		else if (timeout > 0)
+			curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
+		else
 			nanosleep(&(struct timespec){timeout / 1000, (long)(timeout % 1000) * 1000000L}, NULL);
-		curl_multi_perform(c->multi, &(int){0});
-		CURLMsg *m;
-		while ((m = curl_multi_info_read(c->multi, &(int){0}))) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			cf_sem_call *call = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&call);
-			size_t i = (size_t)(call - calls);
-			busy[i] = false;
-			in_flight--;
-			if (finish(c, call, m->data.result)) {
-				over[i] = true;
-				done++;
-			}
-		}
 	}
 	free(busy);
 	free(over);
