@@ -74,6 +74,8 @@ int main(int argc, char **argv)
 	char *err = NULL;
 	if (sbx_load(&s, seed, &err) != 0) {
 		fprintf(stderr, "ciform-sandbox: error: %s\n", err ? err : "cannot load state");
+		free(err);
+		cJSON_Delete(s.route_counts);
 		return 1;
 	}
 	/* block the signals before any thread starts, so only sigwait sees them */
@@ -87,6 +89,8 @@ int main(int argc, char **argv)
 	int bound = 0;
 	if (sbx_serve(&s, port, &bound, &daemon) != 0) {
 		fprintf(stderr, "ciform-sandbox: error: cannot listen on 127.0.0.1:%d\n", port);
+		cJSON_Delete(s.state);
+		cJSON_Delete(s.route_counts);
 		return 1;
 	}
 	printf("http://127.0.0.1:%d\n", bound);
