@@ -9,6 +9,9 @@
 
 static const cli_verb verbs[] = {
 	{"validate", cmd_validate, "parse and check specs, offline"},
+	{"plan", cmd_plan, "read live state, print what apply would do"},
+	{"apply", cmd_apply, "plan, confirm, then carry it out"},
+	{"drift", cmd_drift, "plan whose exit code reports drift (0 none, 2 drift)"},
 };
 
 static void usage(FILE *to)

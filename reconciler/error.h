@@ -22,6 +22,8 @@ enum {
 	CF_ENOTFOUND = -6, /* the API answered 404 */
 	CF_EAUTH = -7,    /* the API refused the token (401) */
 	CF_ENET = -8,     /* no answer: connection refused, timed out, reset */
+	CF_ETIMEOUT = -9, /* a wait ran out of time */
+	CF_ESTALE = -10,  /* a saved plan no longer matches the specs or the live state */
 };
 
 typedef struct cf_error {

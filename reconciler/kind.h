@@ -23,6 +23,13 @@ typedef struct cf_kctx {
 	size_t file_index;
 } cf_kctx;
 
+struct cf_diff_field;
+struct cf_live;
+struct cf_change;
+struct cf_apply_ctx;
+struct cf_resource_set;
+struct cf_sem_client;
+
 typedef struct cf_kind {
 	const char *name;      /* the manifest's kind: */
 	const cf_field *fields; /* the whole document's keys */
@@ -32,6 +39,18 @@ typedef struct cf_kind {
 	/* Rules a table cannot say; also replaces valueFrom/source by the values
 	 * they name (skipped for absent resources, which need no secrets). */
 	void (*check)(cf_kctx *kc, cJSON *doc, bool absent);
+
+	/* What a plan compares, and in which order changes run. */
+	const struct cf_diff_field *diff;
+	int order;        /* creates and updates: agent types 0, targets 1, retention 3 (activations are 2) */
+	int delete_order; /* deletes: deployment targets 0, agent types 1 */
+	bool has_active;  /* spec.active (default true) plans activate and deactivate */
+	/* Reads the live resources of this kind that the specs are about, and
+	 * the others in scope (unmanaged), into live. */
+	int (*read_live)(struct cf_live *live, const struct cf_resource_set *set,
+			 struct cf_sem_client *c, cf_error *err);
+	/* Carries out one change of this kind. */
+	int (*apply)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);
 } cf_kind;
 
 /* Reports a diagnostic at the node at path in the document (or the document
@@ -69,6 +88,9 @@ char *cf_kread(cf_kctx *kc, const char *path, const char *rel, size_t max, size_
 	{"project_id", CF_T_STR, 0, NULL, NULL, CF_UUID_PATTERN, "a UUID"}
 
 extern const char *const cf_ensure_words[];
+
+/* Every kind, NULL-terminated, in the loader's order. */
+extern const cf_kind *const cf_kinds[];
 
 extern const cf_kind cf_sem_agent_type_kind;
 extern const cf_kind cf_sem_target_kind;

@@ -14,7 +14,7 @@
 
 const char *const cf_ensure_words[] = {"present", "absent", NULL};
 
-static const cf_kind *const kinds[] = {
+const cf_kind *const cf_kinds[] = {
 	&cf_sem_agent_type_kind,
 	&cf_sem_target_kind,
 	&cf_sem_retention_kind,
@@ -23,9 +23,9 @@ static const cf_kind *const kinds[] = {
 
 const cf_kind *cf_kind_find(const char *name)
 {
-	for (size_t i = 0; kinds[i]; i++)
-		if (strcmp(kinds[i]->name, name) == 0)
-			return kinds[i];
+	for (size_t i = 0; cf_kinds[i]; i++)
+		if (strcmp(cf_kinds[i]->name, name) == 0)
+			return cf_kinds[i];
 	return NULL;
 }
 

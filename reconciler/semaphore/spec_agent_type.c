@@ -6,6 +6,7 @@
  * block exists only for names assigned through AWS STS, and is then required.
  */
 #include "reconciler/kind.h"
+#include "reconciler/semaphore/kinds.h"
 
 #include <string.h>
 
@@ -71,4 +72,10 @@ const cf_kind cf_sem_agent_type_kind = {
 	.has_name = true,
 	.absent_refusal = NULL,
 	.check = check,
+	.diff = cf_sem_agent_type_diff,
+	.order = 0,
+	.delete_order = 1,
+	.has_active = false,
+	.read_live = cf_sem_agent_type_read_live,
+	.apply = cf_sem_agent_type_apply,
 };

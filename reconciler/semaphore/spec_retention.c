@@ -6,6 +6,7 @@
  * be changed but never marked absent.
  */
 #include "reconciler/kind.h"
+#include "reconciler/semaphore/kinds.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -94,4 +95,10 @@ const cf_kind cf_sem_retention_kind = {
 	.absent_refusal = "absent is not possible for a retention policy: the API cannot delete one "
 			  "(write the rules you want instead)",
 	.check = check,
+	.diff = cf_sem_retention_diff,
+	.order = 3,
+	.delete_order = 2,
+	.has_active = false,
+	.read_live = cf_sem_retention_read_live,
+	.apply = cf_sem_retention_apply,
 };

@@ -9,6 +9,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/kind.h"
+#include "reconciler/semaphore/kinds.h"
 #include "reconciler/codec.h"
 
 #include <pcre2.h>
@@ -289,4 +290,10 @@ const cf_kind cf_sem_target_kind = {
 	.has_name = true,
 	.absent_refusal = NULL,
 	.check = check,
+	.diff = cf_sem_target_diff,
+	.order = 1,
+	.delete_order = 0,
+	.has_active = true,
+	.read_live = cf_sem_target_read_live,
+	.apply = cf_sem_target_apply,
 };

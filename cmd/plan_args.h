@@ -1,0 +1,33 @@
+/*
+ * plan_args: the options plan, apply and drift share, parsed once.
+ */
+#ifndef CF_PLAN_ARGS_H
+#define CF_PLAN_ARGS_H
+
+#include <stdbool.h>
+#include "reconciler/session.h"
+
+typedef struct plan_args {
+	const char *format; /* text, json, markdown */
+	const char *out;    /* plan --out */
+	const char *plan_file; /* apply --plan */
+	const char *token_dir;
+	bool detailed_exitcode, yes, no_color;
+	long wait_timeout_ms;
+	const char **targets; /* NULL-terminated */
+	size_t ntargets;
+	cf_session_opts session;
+} plan_args;
+
+/* Parses argv for verb; returns -1 to go on, or the exit code to return
+ * (0 after --help, 1 after a usage error, already reported). */
+int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const char *help);
+void plan_args_free(plan_args *a);
+
+/* Whether text output may use colour: stdout is a terminal, no --no-color, no NO_COLOR. */
+bool plan_args_color(const plan_args *a);
+
+/* Loads, connects, reads and plans; reports problems itself. NULL on failure. */
+cf_session *plan_args_session(plan_args *a);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * apply: the plan's changes in order, each through its kind's hook; stop at
+ * the first failure and say exactly what was and was not done.
+ */
+#include "reconciler/apply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void cf_apply_note(cf_apply_ctx *ctx, const cf_change *ch, const char *fmt, ...)
+{
+	if (!ctx->opts->progress)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ctx->opts->progress(ctx->opts->ud, ch, buf);
+}
+
+int cf_apply_wait(cf_apply_ctx *ctx, int (*poll)(void *ud, cf_error *err), void *ud, cf_error *err)
+{
+	long timeout = ctx->opts->wait_timeout_ms > 0 ? ctx->opts->wait_timeout_ms : 180000;
+	long interval = ctx->opts->poll_first_ms > 0 ? ctx->opts->poll_first_ms : 100;
+	long long deadline = now_ms() + timeout;
+	for (;;) {
+		int r = poll(ud, err);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return CF_OK;
+		if (now_ms() + interval > deadline)
+			return CF_ETIMEOUT;
+		nanosleep(&(struct timespec){interval / 1000, (interval % 1000) * 1000000L}, NULL);
+		interval = interval * 2 > 2000 ? 2000 : interval * 2;
+	}
+}
+
+void cf_apply_created(cf_apply_ctx *ctx, const char *address, const char *id)
+{
+	if (!ctx->created)
+		ctx->created = cJSON_CreateObject();
+	cJSON_DeleteItemFromObjectCaseSensitive(ctx->created, address);
+	cJSON_AddStringToObject(ctx->created, address, id);
+}
+
+const char *cf_apply_id(cf_apply_ctx *ctx, const cf_change *ch)
+{
+	if (ch->id)
+		return ch->id;
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx->created, ch->address));
+}
+
+int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, cf_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	res->count = plan->count;
+	res->states = cf_xcalloc(plan->count + 1, sizeof(cf_change_state));
+	int rc = CF_OK;
+	for (size_t i = 0; i < plan->count && rc == CF_OK; i++) {
+		const cf_change *ch = &plan->changes[i];
+		cf_apply_note(ctx, ch, "start");
+		rc = ch->kind->apply(ctx, ch, err);
+		res->states[i] = rc == CF_OK ? CF_APPLIED : CF_FAILED;
+		if (rc == CF_OK) {
+			res->applied++;
+			cf_apply_note(ctx, ch, "done");
+		}
+	}
+	cJSON_Delete(ctx->created);
+	ctx->created = NULL;
+	return rc;
+}
+
+void cf_apply_result_clear(cf_apply_result *res)
+{
+	free(res->states);
+	memset(res, 0, sizeof(*res));
+}

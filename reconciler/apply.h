@@ -1,0 +1,56 @@
+/*
+ * apply: carry out a plan, in its order, one change at a time.
+ *
+ * Each change is handed to its kind's apply hook. On the first failure no
+ * further change is started, and the result says which changes were applied,
+ * which failed and which were not attempted. Progress is reported through a
+ * callback: the library prints nothing.
+ */
+#ifndef CF_APPLY_H
+#define CF_APPLY_H
+
+#include "reconciler/plan.h"
+
+struct cf_sem_client;
+
+typedef struct cf_apply_opts {
+	const char *token_dir; /* registration tokens; NULL: .ciform/registration-tokens */
+	long wait_timeout_ms;  /* for SYNCING targets and busy agents; 0: 180 s */
+	long poll_first_ms;    /* first poll interval, doubling up to 2 s; 0: 100 ms */
+	/* what: "start", "done", or a note such as where a token was written */
+	void (*progress)(void *ud, const cf_change *ch, const char *what);
+	void *ud;
+} cf_apply_opts;
+
+typedef struct cf_apply_ctx {
+	struct cf_sem_client *client;
+	const cf_live *live;
+	const cf_apply_opts *opts;
+	cJSON *created; /* address -> id of what this apply created */
+} cf_apply_ctx;
+
+typedef enum { CF_NOT_STARTED, CF_APPLIED, CF_FAILED } cf_change_state;
+
+typedef struct cf_apply_result {
+	cf_change_state *states; /* one per plan change */
+	size_t count;
+	size_t applied;
+} cf_apply_result;
+
+/* Returns 0 when every change was applied; otherwise the failure, with the
+ * per-change states in res (free with cf_apply_result_clear). */
+int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, cf_error *err);
+void cf_apply_result_clear(cf_apply_result *res);
+
+/* For kinds' hooks: report progress; and poll with backoff until poll()
+ * returns 1 (done: 0), fails (its negative code), or the wait timeout
+ * passes (CF_ETIMEOUT, err untouched). poll returns 0 for "not yet". */
+void cf_apply_note(cf_apply_ctx *ctx, const cf_change *ch, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records the id of a resource this apply created; cf_apply_id gives a
+ * change's id, or the created one's for a change planned before it existed. */
+void cf_apply_created(cf_apply_ctx *ctx, const char *address, const char *id);
+const char *cf_apply_id(cf_apply_ctx *ctx, const cf_change *ch);
+int cf_apply_wait(cf_apply_ctx *ctx, int (*poll)(void *ud, cf_error *err), void *ud, cf_error *err);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * diff: the generic half of the comparison; the kinds' tables say the rest.
+ */
+#include "reconciler/diff.h"
+#include "reconciler/codec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cJSON *cf_json_path(const cJSON *doc, const char *path)
+{
+	char *copy = cf_xstrdup(path);
+	const cJSON *n = doc;
+	for (char *save = NULL, *k = strtok_r(copy, ".", &save); k && n; k = strtok_r(NULL, ".", &save))
+		n = cJSON_GetObjectItemCaseSensitive(n, k);
+	free(copy);
+	return n;
+}
+
+/* [{key, value}] -> {key: md5}; desired values are hashed, live ones are
+ * MD5s already, and a "<md5> [md5]" placeholder stands for its hash. */
+static cJSON *secret_set(const cJSON *list, const cf_diff_field *f, bool desired)
+{
+	cJSON *out = cJSON_CreateObject();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
+		if (!k || !v)
+			continue;
+		char md5[33];
+		if (!desired || cf_is_md5_placeholder(v)) {
+			snprintf(md5, sizeof(md5), "%.32s", v);
+			for (char *p = md5; *p; p++)
+				if (*p >= 'A' && *p <= 'F')
+					*p = (char)(*p - 'A' + 'a');
+		} else {
+			cf_md5_hex(v, strlen(v), md5);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(out, k);
+		cJSON_AddStringToObject(out, k, md5);
+	}
+	return out;
+}
+
+cJSON *cf_diff_normalize(const cf_diff_field *fields, const cJSON *doc, bool desired, cf_diff_ctx *ctx)
+{
+	cJSON *out = cJSON_CreateObject();
+	for (const cf_diff_field *f = fields; f->name; f++) {
+		const cJSON *v = doc ? cf_json_path(doc, desired ? f->desired : f->live) : NULL;
+		cJSON *fallback = NULL;
+		if (!v || cJSON_IsNull(v))
+			v = fallback = cJSON_Parse(f->fallback);
+		cJSON *n;
+		if (f->type == CF_D_SECRETS)
+			n = secret_set(v, f, desired);
+		else if (f->normalize)
+			n = f->normalize(v, desired, ctx);
+		else
+			n = cJSON_Duplicate(v, 1);
+		cJSON_Delete(fallback);
+		if (!n) {
+			cJSON_Delete(out);
+			return NULL;
+		}
+		cJSON_AddItemToObject(out, f->name, n);
+	}
+	return out;
+}
+
+static void add(cf_field_changes *out, char *path, const cJSON *before, const cJSON *after,
+		const char *change)
+{
+	out->items = cf_xrealloc(out->items, (out->count + 1) * sizeof(*out->items));
+	cf_field_change *c = &out->items[out->count++];
+	c->path = path;
+	c->sensitive = change != NULL;
+	c->change = change;
+	c->before = change || !before ? NULL : cJSON_Duplicate(before, 1);
+	c->after = change || !after ? NULL : cJSON_Duplicate(after, 1);
+}
+
+static void compare_secrets(cf_field_changes *out, const cf_diff_field *f, const cJSON *before,
+			    const cJSON *after)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, after) {
+		const cJSON *old = before ? cJSON_GetObjectItemCaseSensitive(before, e->string) : NULL;
+		if (!old)
+			add(out, cf_xasprintf("%s.%s", f->name, e->string), NULL, NULL, "added");
+		else if (strcmp(old->valuestring, e->valuestring) != 0)
+			add(out, cf_xasprintf("%s.%s", f->name, e->string), NULL, NULL, "changed");
+	}
+	cJSON_ArrayForEach(e, before)
+		if (!after || !cJSON_GetObjectItemCaseSensitive(after, e->string))
+			add(out, cf_xasprintf("%s.%s", f->name, e->string), NULL, NULL, "removed");
+}
+
+void cf_diff_compare(cf_field_changes *out, const cf_diff_field *fields, const cJSON *before,
+		     const cJSON *after)
+{
+	memset(out, 0, sizeof(*out));
+	for (const cf_diff_field *f = fields; f->name; f++) {
+		const cJSON *b = before ? cJSON_GetObjectItemCaseSensitive(before, f->name) : NULL;
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(after, f->name);
+		if (f->type == CF_D_SECRETS)
+			compare_secrets(out, f, b, a);
+		else if (!b || !cJSON_Compare(b, a, 1))
+			add(out, cf_xstrdup(f->name), b, a, NULL);
+	}
+}
+
+void cf_field_changes_free(cf_field_changes *c)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		free(c->items[i].path);
+		cJSON_Delete(c->items[i].before);
+		cJSON_Delete(c->items[i].after);
+	}
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,63 @@
+/*
+ * diff: desired against live, field by field, as each kind's table says.
+ *
+ * Both sides are first normalised into the same flat shape, keyed by the
+ * field's name in plans ("metadata.url", "spec.env_vars"): missing values
+ * take the server's default, lists go through the field's normaliser (rule
+ * order kept, ages as durations), and secret sets become {key: md5}. Desired
+ * secrets are hashed here, so nothing after this point holds a secret value.
+ */
+#ifndef CF_DIFF_H
+#define CF_DIFF_H
+
+#include <stdbool.h>
+#include <cjson/cJSON.h>
+#include "reconciler/error.h"
+
+typedef struct cf_diff_ctx {
+	const cJSON *roles; /* [{"id","name"}]: ROLE rules compare by name */
+	char *error;        /* set by a normaliser that cannot go on (an unknown role) */
+} cf_diff_ctx;
+
+typedef enum {
+	CF_D_VALUE,   /* compared whole; shown before -> after */
+	CF_D_SECRETS, /* a set of secrets keyed by .key; shown as (sensitive) per entry */
+} cf_dtype;
+
+typedef struct cf_diff_field {
+	const char *name;     /* in plans; also the key in the normalised shape */
+	const char *desired;  /* dotted path in the manifest document */
+	const char *live;     /* dotted path in the API object */
+	const char *fallback; /* JSON for a side that lacks the value */
+	cf_dtype type;
+	const char *key, *value; /* CF_D_SECRETS: "name"/"value" or "path"/"content" */
+	/* Optional, for CF_D_VALUE: returns a new normalised value of v. */
+	cJSON *(*normalize)(const cJSON *v, bool desired, cf_diff_ctx *ctx);
+} cf_diff_field;
+
+typedef struct cf_field_change {
+	char *path;     /* "metadata.url", or "spec.env_vars.TOKEN" for a secret */
+	cJSON *before;  /* NULL for secrets */
+	cJSON *after;
+	bool sensitive;
+	const char *change; /* secrets: "added", "changed" or "removed" */
+} cf_field_change;
+
+typedef struct cf_field_changes {
+	cf_field_change *items;
+	size_t count;
+} cf_field_changes;
+
+/* The normalised shape of a desired document or a live API object (NULL
+ * live: every field at its fallback). NULL with ctx->error on failure. */
+cJSON *cf_diff_normalize(const cf_diff_field *fields, const cJSON *doc, bool desired, cf_diff_ctx *ctx);
+
+/* What differs between two normalised shapes, in table order. */
+void cf_diff_compare(cf_field_changes *out, const cf_diff_field *fields, const cJSON *before,
+		     const cJSON *after);
+void cf_field_changes_free(cf_field_changes *c);
+
+/* The value at a dotted path ("spec.agent_name_settings.release_after"). */
+const cJSON *cf_json_path(const cJSON *doc, const char *path);
+
+#endif

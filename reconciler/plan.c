@@ -1,0 +1,284 @@
+/*
+ * plan: desired and live, resource by resource, into ordered changes.
+ * Everything kind-specific comes from the kind's table; this file knows the
+ * actions, their order, tokens and fingerprints.
+ */
+#include "reconciler/plan.h"
+#include "reconciler/codec.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const cf_action_names[CF_NACTIONS] = {"create", "update", "delete", "activate", "deactivate"};
+
+void cf_uuid_from(char out[37], const char *const *parts, size_t n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(x, EVP_sha256(), NULL);
+	for (size_t i = 0; i < n; i++)
+		EVP_DigestUpdate(x, parts[i], strlen(parts[i]) + 1);
+	EVP_DigestFinal_ex(x, md, &len);
+	EVP_MD_CTX_free(x);
+	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50); /* name-based, SHA: version 5's layout */
+	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
+		 md[12], md[13], md[14], md[15]);
+}
+
+static void sha256_hex(char out[65], char **lines, size_t n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(x, EVP_sha256(), NULL);
+	for (size_t i = 0; i < n; i++)
+		EVP_DigestUpdate(x, lines[i], strlen(lines[i]) + 1);
+	EVP_DigestFinal_ex(x, md, &len);
+	EVP_MD_CTX_free(x);
+	for (unsigned int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+typedef struct lines {
+	char **v;
+	size_t n;
+} lines;
+
+static void line_add(lines *l, char *s)
+{
+	l->v = cf_xrealloc(l->v, (l->n + 1) * sizeof(char *));
+	l->v[l->n++] = s;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, so the fingerprint does not depend on the order things were read. */
+static void fingerprint(char out[65], lines *l)
+{
+	qsort(l->v, l->n, sizeof(char *), str_cmp);
+	sha256_hex(out, l->v, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+typedef struct builder {
+	cf_plan *plan;
+	const cf_live *live;
+	const cf_plan_opts *opts;
+	cf_diff_ctx ctx;
+	cf_diags *diags;
+	lines specs, seen;
+} builder;
+
+static bool targeted(const cf_plan_opts *o, const char *address)
+{
+	if (!o || !o->targets)
+		return true;
+	for (const char *const *t = o->targets; *t; t++)
+		if (!strcmp(*t, address))
+			return true;
+	return false;
+}
+
+static cf_change *add_change(builder *b, cf_action a, const cf_kind *k, const cf_resource *res,
+			     const cf_live_item *li, const char *address)
+{
+	cf_plan *p = b->plan;
+	p->changes = cf_xrealloc(p->changes, (p->count + 1) * sizeof(*p->changes));
+	cf_change *c = &p->changes[p->count++];
+	memset(c, 0, sizeof(*c));
+	c->action = a;
+	c->kind = k;
+	c->res = res;
+	c->live = li;
+	c->address = cf_xstrdup(address);
+	const char *id = li ? li->id : NULL;
+	const char *pid = li ? li->project_id : res && res->project ? cf_live_project_id(b->live, res->project) : NULL;
+	const char *name = li ? li->name : res ? res->name : NULL;
+	c->id = id ? cf_xstrdup(id) : NULL;
+	c->project_id = pid ? cf_xstrdup(pid) : NULL;
+	c->name = name ? cf_xstrdup(name) : NULL;
+	p->counts[a]++;
+	return c;
+}
+
+static void set_token(cf_change *c, const cJSON *lnorm, const cJSON *desired)
+{
+	char *l = lnorm ? cJSON_PrintUnformatted(lnorm) : cf_xstrdup("");
+	char *d = desired ? cJSON_PrintUnformatted(desired) : cf_xstrdup("");
+	const char *parts[] = {c->address, cf_action_names[c->action], l, d};
+	cf_uuid_from(c->token, parts, 4);
+	free(l);
+	free(d);
+}
+
+static bool is_active(const cJSON *obj, const char *path)
+{
+	return !cJSON_IsFalse(cf_json_path(obj, path));
+}
+
+/* "<md5> [md5]" keeps a live value: there must be one, with that MD5. */
+static void check_placeholders(builder *b, const cf_resource *r, const cJSON *lnorm)
+{
+	for (const cf_diff_field *f = r->kind->diff; f->name; f++) {
+		if (f->type != CF_D_SECRETS)
+			continue;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, cf_json_path(r->doc, f->desired)) {
+			const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
+			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
+			if (!k || !v || !cf_is_md5_placeholder(v))
+				continue;
+			const char *have = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(lnorm, f->name), k));
+			if (!have || strncasecmp(have, v, 32) != 0)
+				cf_diags_add(b->diags, r->file, r->line, r->column,
+					     "%s.%s: the placeholder keeps a live value with MD5 %.32s, but the live "
+					     "target has %s", f->name, k, v, have ? "a different one" : "none");
+		}
+	}
+}
+
+static void plan_resource(builder *b, const cf_resource *r)
+{
+	const cf_kind *k = r->kind;
+	const cf_live_item *li = cf_live_find(b->live, r->address);
+	cJSON *lnorm = li ? cf_diff_normalize(k->diff, li->api, false, &b->ctx) : NULL;
+	size_t before = b->plan->count;
+	if (r->absent) {
+		if (li)
+			set_token(add_change(b, CF_DELETE, k, r, li, r->address), lnorm, NULL);
+		line_add(&b->specs, cf_xasprintf("%s absent", r->address));
+	} else {
+		cJSON *desired = cf_diff_normalize(k->diff, r->doc, true, &b->ctx);
+		if (!desired) {
+			cf_diags_add(b->diags, r->file, r->line, r->column, "%s", b->ctx.error);
+			cJSON_Delete(lnorm);
+			return;
+		}
+		check_placeholders(b, r, lnorm);
+		cf_field_changes fields;
+		cf_diff_compare(&fields, k->diff, lnorm, desired);
+		if (!li || fields.count) {
+			cf_change *c = add_change(b, li ? CF_UPDATE : CF_CREATE, k, r, li, r->address);
+			c->fields = fields;
+			for (size_t i = 0; i < fields.count; i++)
+				c->secrets = c->secrets || fields.items[i].sensitive;
+			set_token(c, lnorm, desired);
+		} else {
+			cf_field_changes_free(&fields);
+		}
+		bool want = is_active(r->doc, "spec.active");
+		if (k->has_active && want != (li ? is_active(li->api, "active") : true))
+			add_change(b, want ? CF_ACTIVATE : CF_DEACTIVATE, k, r, li, r->address);
+		char *d = cJSON_PrintUnformatted(desired);
+		line_add(&b->specs, cf_xasprintf("%s %s %d", r->address, d, want));
+		free(d);
+		cJSON_Delete(desired);
+	}
+	if (li) {
+		char *l = lnorm ? cJSON_PrintUnformatted(lnorm) : cf_xstrdup("");
+		line_add(&b->seen, cf_xasprintf("%s %s %s %d", li->address, li->id ? li->id : "", l,
+						is_active(li->api, "active")));
+		free(l);
+	}
+	if (b->plan->count == before)
+		b->plan->unchanged++;
+	cJSON_Delete(lnorm);
+}
+
+static void plan_unmanaged(builder *b, const cf_live_item *li)
+{
+	line_add(&b->seen, cf_xasprintf("%s %s unmanaged", li->address, li->id ? li->id : ""));
+	if (b->opts && b->opts->prune) {
+		set_token(add_change(b, CF_DELETE, li->kind, NULL, li, li->address), NULL, NULL);
+		return;
+	}
+	cf_plan *p = b->plan;
+	p->unmanaged = cf_xrealloc(p->unmanaged, (p->nunmanaged + 1) * sizeof(*p->unmanaged));
+	cf_unmanaged *u = &p->unmanaged[p->nunmanaged++];
+	u->kind = li->kind;
+	u->address = cf_xstrdup(li->address);
+	u->id = li->id ? cf_xstrdup(li->id) : NULL;
+}
+
+static int phase(const cf_change *c)
+{
+	if (c->action == CF_DELETE)
+		return 10 + c->kind->delete_order;
+	if (c->action == CF_ACTIVATE || c->action == CF_DEACTIVATE)
+		return 2;
+	return c->kind->order;
+}
+
+static int change_cmp(const void *a, const void *b)
+{
+	const cf_change *x = a, *y = b;
+	int px = phase(x), py = phase(y);
+	if (px != py)
+		return px < py ? -1 : 1;
+	return strcmp(x->address, y->address);
+}
+
+int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live,
+		  const cf_plan_opts *opts, cf_diags *diags, cf_error *err)
+{
+	(void)err;
+	size_t before = diags->count;
+	builder b = {.plan = cf_xcalloc(1, sizeof(cf_plan)), .live = live, .opts = opts,
+		     .ctx = {.roles = live->roles}, .diags = diags};
+	for (size_t i = 0; i < set->count; i++)
+		if (targeted(opts, set->items[i].address))
+			plan_resource(&b, &set->items[i]);
+	for (size_t i = 0; i < live->count; i++)
+		if (!live->items[i].res && targeted(opts, live->items[i].address))
+			plan_unmanaged(&b, &live->items[i]);
+	qsort(b.plan->changes, b.plan->count, sizeof(cf_change), change_cmp);
+	fingerprint(b.plan->specs_fingerprint, &b.specs);
+	fingerprint(b.plan->live_fingerprint, &b.seen);
+	free(b.ctx.error);
+	if (diags->count > before) {
+		cf_diags_sort(diags);
+		cf_plan_free(b.plan);
+		*out = NULL;
+		return CF_EINVALID;
+	}
+	*out = b.plan;
+	return CF_OK;
+}
+
+bool cf_plan_has_changes(const cf_plan *plan)
+{
+	return plan->count > 0;
+}
+
+void cf_plan_free(cf_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->count; i++) {
+		cf_change *c = &plan->changes[i];
+		free(c->address);
+		free(c->id);
+		free(c->project_id);
+		free(c->name);
+		cf_field_changes_free(&c->fields);
+	}
+	for (size_t i = 0; i < plan->nunmanaged; i++) {
+		free(plan->unmanaged[i].address);
+		free(plan->unmanaged[i].id);
+	}
+	free(plan->changes);
+	free(plan->unmanaged);
+	free(plan);
+}

@@ -1,0 +1,68 @@
+/*
+ * plan: the ordered changes that make the live organisation match the specs.
+ *
+ * Order (CONTRACT 3): creates and updates kind by kind (agent types, then
+ * deployment targets), activations and deactivations, retention policies,
+ * then deletes (deployment targets before agent types). Each create, update
+ * and delete carries a unique_token derived from its address, the live state
+ * it was planned against and the desired state, so an interrupted apply run
+ * again against the same state sends the same tokens. Fingerprints of the
+ * specs and of the live state let a saved plan be refused once stale.
+ */
+#ifndef CF_PLAN_H
+#define CF_PLAN_H
+
+#include "reconciler/diff.h"
+#include "reconciler/live.h"
+
+typedef enum { CF_CREATE, CF_UPDATE, CF_DELETE, CF_ACTIVATE, CF_DEACTIVATE, CF_NACTIONS } cf_action;
+
+extern const char *const cf_action_names[CF_NACTIONS]; /* "create", ... */
+
+typedef struct cf_change {
+	cf_action action;
+	const cf_kind *kind;
+	char *address;
+	char *id;         /* NULL for creates */
+	char *project_id; /* NULL for kinds without a project */
+	char *name;
+	cf_field_changes fields;
+	const cf_resource *res;   /* NULL for the delete of an unmanaged resource */
+	const cf_live_item *live; /* NULL for creates */
+	bool secrets;             /* an update that must send env_vars and files */
+	char token[37];           /* unique_token for create, update, delete */
+} cf_change;
+
+typedef struct cf_unmanaged {
+	const cf_kind *kind;
+	char *address;
+	char *id;
+} cf_unmanaged;
+
+typedef struct cf_plan_opts {
+	bool prune;
+	const char *const *targets; /* --target ADDRESS, NULL-terminated; NULL: all */
+} cf_plan_opts;
+
+typedef struct cf_plan {
+	cf_change *changes;
+	size_t count;
+	cf_unmanaged *unmanaged;
+	size_t nunmanaged;
+	size_t counts[CF_NACTIONS];
+	size_t unchanged;
+	char specs_fingerprint[65];
+	char live_fingerprint[65];
+} cf_plan;
+
+/* Builds the plan; spec problems only visible against live state (an
+ * unknown role, an MD5 placeholder with no live value) go to diags. */
+int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live,
+		  const cf_plan_opts *opts, cf_diags *diags, cf_error *err);
+void cf_plan_free(cf_plan *plan);
+bool cf_plan_has_changes(const cf_plan *plan);
+
+/* A UUID from a SHA-256 of the parts (each followed by a NUL). */
+void cf_uuid_from(char out[37], const char *const *parts, size_t n);
+
+#endif

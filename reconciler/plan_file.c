@@ -1,0 +1,118 @@
+/*
+ * plan_file: writing, reading and checking saved plans.
+ */
+#include "reconciler/plan_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FORMAT "ciform-saved-plan/1"
+
+int cf_plan_file_write(const char *path, const cf_plan *plan, const cf_render_opts *ro,
+		       const cf_plan_opts *po, cf_error *err)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "format", FORMAT);
+	cJSON_AddStringToObject(root, "specs_fingerprint", plan->specs_fingerprint);
+	cJSON_AddStringToObject(root, "live_fingerprint", plan->live_fingerprint);
+	cJSON *opts = cJSON_AddObjectToObject(root, "options");
+	cJSON_AddBoolToObject(opts, "prune", po && po->prune);
+	cJSON *targets = cJSON_AddArrayToObject(opts, "targets");
+	for (const char *const *t = po && po->targets ? po->targets : NULL; t && *t; t++)
+		cJSON_AddItemToArray(targets, cJSON_CreateString(*t));
+	cJSON_AddItemToObject(root, "plan", cf_render_json_object(plan, ro));
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text);
+	int rc = CF_OK;
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	return rc;
+}
+
+static char **strings_of(const cJSON *arr, size_t *n)
+{
+	size_t count = (size_t)cJSON_GetArraySize(arr);
+	char **out = cf_xcalloc(count + 1, sizeof(char *));
+	size_t k = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr)
+		if (cJSON_IsString(e))
+			out[k++] = cf_xstrdup(e->valuestring);
+	if (n)
+		*n = k;
+	return out;
+}
+
+static bool copy_fingerprint(char out[65], const cJSON *root, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, key));
+	if (!v || strlen(v) != 64)
+		return false;
+	memcpy(out, v, 65);
+	return true;
+}
+
+int cf_plan_file_read(cf_saved_plan *out, const char *path, cf_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	for (int c; (c = fgetc(f)) != EOF;) {
+		if (len + 2 > cap)
+			text = cf_xrealloc(text, cap = cap ? cap * 2 : 65536);
+		text[len++] = (char)c;
+	}
+	fclose(f);
+	cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
+	free(text);
+	const char *format = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "format"));
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
+	const cJSON *paths = cf_json_path(root, "plan.source.paths");
+	int rc = CF_OK;
+	if (!format || strcmp(format, FORMAT) || !cJSON_IsArray(paths) ||
+	    !copy_fingerprint(out->specs_fingerprint, root, "specs_fingerprint") ||
+	    !copy_fingerprint(out->live_fingerprint, root, "live_fingerprint")) {
+		rc = cf_error_set(err, CF_EUSAGE, "%s: not a plan saved by ciform plan --out", path);
+	} else {
+		out->paths = strings_of(paths, &out->npaths);
+		out->prune = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "prune"));
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(opts, "targets");
+		out->targets = cJSON_GetArraySize(t) > 0 ? strings_of(t, NULL) : NULL;
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+void cf_saved_plan_clear(cf_saved_plan *s)
+{
+	for (size_t i = 0; s->paths && s->paths[i]; i++)
+		free(s->paths[i]);
+	for (size_t i = 0; s->targets && s->targets[i]; i++)
+		free(s->targets[i]);
+	free(s->paths);
+	free(s->targets);
+	memset(s, 0, sizeof(*s));
+}
+
+int cf_plan_file_check(const cf_saved_plan *saved, const cf_plan *plan, cf_error *err)
+{
+	if (strcmp(saved->specs_fingerprint, plan->specs_fingerprint) != 0)
+		return cf_error_set(err, CF_ESTALE, "the saved plan is stale: the specs changed since it was "
+				    "made (run ciform plan --out again)");
+	if (strcmp(saved->live_fingerprint, plan->live_fingerprint) != 0)
+		return cf_error_set(err, CF_ESTALE, "the saved plan is stale: the live state changed since "
+				    "it was made (run ciform plan --out again)");
+	return CF_OK;
+}

@@ -1,0 +1,124 @@
+/*
+ * kind_retention: plan and apply for artifact retention policies.
+ *
+ * The API normalises ages ("7 days" comes back "1 week"), so both sides are
+ * normalised the same way before they are compared: durations, not text. A
+ * project whose policy has no rule has, for a plan, no policy: writing one is
+ * a create. There is no delete.
+ */
+#include "reconciler/apply.h"
+#include "reconciler/semaphore/api.h"
+#include "reconciler/semaphore/kinds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const levels[] = {"project_level_retention_policies",
+				     "workflow_level_retention_policies",
+				     "job_level_retention_policies", NULL};
+
+/* "14 days" -> "2 weeks", "12 months" -> "1 year", "1 weeks" -> "1 week". */
+static char *normalize_age(const char *age)
+{
+	int n = 0, used = 0;
+	char unit[16] = "";
+	if (sscanf(age, "%d %15s%n", &n, unit, &used) != 2 || age[used] != '\0')
+		return cf_xstrdup(age);
+	size_t ul = strlen(unit);
+	if (ul > 1 && unit[ul - 1] == 's')
+		unit[ul - 1] = '\0';
+	if (!strcmp(unit, "day") && n % 7 == 0) {
+		n /= 7;
+		strcpy(unit, "week");
+	} else if (!strcmp(unit, "month") && n % 12 == 0) {
+		n /= 12;
+		strcpy(unit, "year");
+	}
+	return cf_xasprintf("%d %s%s", n, unit, n == 1 ? "" : "s");
+}
+
+static cJSON *norm_rules(const cJSON *rules, bool desired, cf_diff_ctx *ctx)
+{
+	(void)desired;
+	(void)ctx;
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *r;
+	cJSON_ArrayForEach(r, rules) {
+		const char *sel = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "selector"));
+		const char *age = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "age"));
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "selector", sel ? sel : "");
+		char *a = normalize_age(age ? age : "");
+		cJSON_AddStringToObject(n, "age", a);
+		free(a);
+		cJSON_AddItemToArray(out, n);
+	}
+	return out;
+}
+
+const cf_diff_field cf_sem_retention_diff[] = {
+	{"spec.project_level_retention_policies", "spec.project_level_retention_policies",
+	 "project_level_retention_policies", "[]", CF_D_VALUE, NULL, NULL, norm_rules},
+	{"spec.workflow_level_retention_policies", "spec.workflow_level_retention_policies",
+	 "workflow_level_retention_policies", "[]", CF_D_VALUE, NULL, NULL, norm_rules},
+	{"spec.job_level_retention_policies", "spec.job_level_retention_policies",
+	 "job_level_retention_policies", "[]", CF_D_VALUE, NULL, NULL, norm_rules},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+static int rule_count(const cJSON *policy)
+{
+	int n = 0;
+	for (size_t l = 0; levels[l]; l++)
+		n += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(policy, levels[l]));
+	return n;
+}
+
+int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+{
+	const cf_resource **want = cf_xcalloc(set->count + 1, sizeof(*want));
+	char **paths = cf_xcalloc(set->count + 1, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < set->count; i++) {
+		const cf_resource *r = &set->items[i];
+		const char *pid = r->kind == &cf_sem_retention_kind ? cf_live_project_id(live, r->project) : NULL;
+		if (!pid)
+			continue;
+		want[n] = r;
+		paths[n++] = cf_xasprintf("/artifacts_retention_policies/%s", pid);
+	}
+	cJSON **out = cf_xcalloc(n + 1, sizeof(cJSON *));
+	int rc = cf_sem_get_many(out, c, paths, n, err);
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] && rule_count(out[i]) > 0) {
+			const char *pid = cf_live_project_id(live, want[i]->project);
+			cf_live_add(live, set, &cf_sem_retention_kind, want[i]->address, pid, pid, NULL, out[i]);
+		} else {
+			cJSON_Delete(out[i]);
+		}
+		free(paths[i]);
+	}
+	free(out);
+	free(paths);
+	free(want);
+	return rc;
+}
+
+int cf_sem_retention_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
+{
+	if (ch->action != CF_CREATE && ch->action != CF_UPDATE)
+		return cf_error_set(err, CF_EUSAGE, "%s: a retention policy can only be written", ch->address);
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "project_id", ch->project_id);
+	for (size_t l = 0; levels[l]; l++) {
+		const cJSON *rules = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ch->res->doc, "spec"),
+								      levels[l]);
+		cJSON_AddItemToObject(body, levels[l], rules ? cJSON_Duplicate(rules, 1) : cJSON_CreateArray());
+	}
+	cJSON *out = NULL;
+	int rc = cf_sem_retention_set(&out, ctx->client, body, err);
+	cJSON_Delete(out);
+	cJSON_Delete(body);
+	return rc;
+}

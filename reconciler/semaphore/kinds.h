@@ -1,0 +1,27 @@
+/*
+ * kinds: the Semaphore hooks and diff tables that the cf_kind tables of
+ * spec_*.c point at (kind_*.c implement them).
+ */
+#ifndef CF_SEM_KINDS_H
+#define CF_SEM_KINDS_H
+
+#include "reconciler/apply.h"
+#include "reconciler/diff.h"
+#include "reconciler/live.h"
+
+extern const cf_diff_field cf_sem_agent_type_diff[];
+extern const cf_diff_field cf_sem_target_diff[];
+extern const cf_diff_field cf_sem_retention_diff[];
+
+int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, struct cf_sem_client *c,
+				cf_error *err);
+int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, struct cf_sem_client *c,
+			    cf_error *err);
+int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, struct cf_sem_client *c,
+			       cf_error *err);
+
+int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
+int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
+int cf_sem_retention_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * session: load, connect, refresh, plan.
+ */
+#include "reconciler/session.h"
+#include "reconciler/semaphore/refresh.h"
+
+#include <stdlib.h>
+
+static void say(const cf_session_opts *o, const char *what)
+{
+	if (o->progress)
+		o->progress(o->ud, what);
+}
+
+int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags, cf_error *err)
+{
+	*out = NULL;
+	cf_session *s = cf_xcalloc(1, sizeof(*s));
+	int rc = CF_OK;
+	if (o->src)
+		s->src = o->src;
+	else
+		rc = cf_source_open_fs(&s->src, o->paths, o->npaths, err);
+	if (rc == CF_OK)
+		rc = cf_manifest_load(&s->set, s->src, diags, err);
+	if (rc == CF_OK)
+		rc = cf_sem_config_resolve(&s->cfg, &o->conn, err);
+	if (rc == CF_OK && o->parallelism > 0)
+		s->cfg.parallelism = o->parallelism;
+	if (rc == CF_OK)
+		rc = cf_sem_client_new(&s->client, &s->cfg, err);
+	if (rc == CF_OK) {
+		say(o, "reading the live state");
+		rc = cf_sem_refresh(&s->live, s->set, s->client, diags, err);
+	}
+	if (rc == CF_OK)
+		rc = cf_plan_build(&s->plan, s->set, s->live, &o->plan, diags, err);
+	if (rc != CF_OK) {
+		cf_session_free(s);
+		return rc;
+	}
+	*out = s;
+	return CF_OK;
+}
+
+void cf_session_free(cf_session *s)
+{
+	if (!s)
+		return;
+	cf_plan_free(s->plan);
+	cf_live_free(s->live);
+	cf_sem_client_free(s->client);
+	cf_sem_config_clear(&s->cfg);
+	cf_resource_set_free(s->set);
+	cf_source_free(s->src);
+	free(s);
+}

@@ -1,0 +1,38 @@
+/*
+ * session: one run of ciform against one organisation. Loads the specs,
+ * connects, reads the live state and builds the plan, so that every verb
+ * (plan, apply, drift, reconcile) does these steps the same way.
+ */
+#ifndef CF_SESSION_H
+#define CF_SESSION_H
+
+#include "reconciler/plan.h"
+#include "reconciler/semaphore/client.h"
+
+typedef struct cf_session_opts {
+	const char *const *paths; /* spec PATHs; none: "." */
+	size_t npaths;
+	cf_source *src;           /* instead of paths: an open source (taken over) */
+	cf_sem_settings conn;
+	int parallelism;          /* 0: 8 */
+	cf_plan_opts plan;
+	/* "reading", with what, for a progress line; NULL for silence */
+	void (*progress)(void *ud, const char *what);
+	void *ud;
+} cf_session_opts;
+
+typedef struct cf_session {
+	cf_source *src;
+	cf_resource_set *set;
+	cf_sem_config cfg;
+	cf_sem_client *client;
+	cf_live *live;
+	cf_plan *plan;
+} cf_session;
+
+/* Spec problems go to diags (CF_EINVALID); anything else to err. *out is
+ * NULL on failure. */
+int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags, cf_error *err);
+void cf_session_free(cf_session *s);
+
+#endif
