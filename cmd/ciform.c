@@ -12,6 +12,7 @@ static const cli_verb verbs[] = {
 	{"plan", cmd_plan, "read live state, print what apply would do"},
 	{"apply", cmd_apply, "plan, confirm, then carry it out"},
 	{"drift", cmd_drift, "plan whose exit code reports drift (0 none, 2 drift)"},
+	{"export", cmd_export, "write manifests for live resources (adopt what exists)"},
 };
 
 static void usage(FILE *to)

@@ -121,6 +121,21 @@ int cf_source_resolve(char **out, const cf_source *src, size_t file_index,
 	return rc;
 }
 
+int cf_mkdirs(const char *dir, unsigned mode, cf_error *err)
+{
+	char *p = cf_xstrdup(dir);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	int rc = CF_OK;
+	if ((mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) || chmod(p, (mode_t)mode) != 0)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", p, strerror(errno));
+	free(p);
+	return rc;
+}
+
 /* ---- the work tree ---- */
 
 static int fs_read(const cf_source *src, const char *path, size_t max,

@@ -54,6 +54,9 @@ int cf_source_read(const cf_source *src, const char *path, size_t max,
 int cf_source_resolve(char **out, const cf_source *src, size_t file_index,
 		      const char *rel, cf_error *err);
 
+/* mkdir -p; the last directory gets mode (and is chmod-ed to it). */
+int cf_mkdirs(const char *dir, unsigned mode, cf_error *err);
+
 /* Internal to source implementations: adds a file to the list. */
 void cf_source_add_file(cf_source *src, const char *path, size_t root);
 void cf_source_add_root(cf_source *src, const char *root);

@@ -65,25 +65,10 @@ static cJSON *agent_type_body(const cf_resource *r)
 	return b;
 }
 
-static int make_private_dir(const char *dir, cf_error *err)
-{
-	char *p = cf_xstrdup(dir);
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdir(p, 0700);
-		*s = '/';
-	}
-	int rc = CF_OK;
-	if ((mkdir(p, 0700) != 0 && errno != EEXIST) || chmod(p, 0700) != 0)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", p, strerror(errno));
-	free(p);
-	return rc;
-}
-
 static int write_token(cf_apply_ctx *ctx, const cf_change *ch, const char *token, cf_error *err)
 {
 	const char *dir = ctx->opts->token_dir ? ctx->opts->token_dir : ".ciform/registration-tokens";
-	int rc = make_private_dir(dir, err);
+	int rc = cf_mkdirs(dir, 0700, err);
 	if (rc != CF_OK)
 		return rc;
 	char *path = cf_xasprintf("%s/%s.token", dir, ch->name);
