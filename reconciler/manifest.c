@@ -179,7 +179,8 @@ static void check_duplicates(cf_resource_set *set, cf_diags *diags)
 	cf_resource **v = cf_xcalloc(set->count, sizeof(*v));
 	for (size_t i = 0; i < set->count; i++)
 		v[i] = &set->items[i];
-	qsort(v, set->count, sizeof(*v), addr_cmp); /* stable: ties keep file order */
+	if (set->count > 1) /* ties keep file order: the pointers compare */
+		qsort(v, set->count, sizeof(*v), addr_cmp);
 	for (size_t i = 1; i < set->count; i++) {
 		size_t first = i - 1;
 		while (first > 0 && strcmp(v[first - 1]->address, v[i]->address) == 0)

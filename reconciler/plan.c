@@ -64,7 +64,8 @@ static int str_cmp(const void *a, const void *b)
 /* Sorted, so the fingerprint does not depend on the order things were read. */
 static void fingerprint(char out[65], lines *l)
 {
-	qsort(l->v, l->n, sizeof(char *), str_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(char *), str_cmp);
 	sha256_hex(out, l->v, l->n);
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
@@ -243,7 +244,8 @@ int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live
 	for (size_t i = 0; i < live->count; i++)
 		if (!live->items[i].res && targeted(opts, live->items[i].address))
 			plan_unmanaged(&b, &live->items[i]);
-	qsort(b.plan->changes, b.plan->count, sizeof(cf_change), change_cmp);
+	if (b.plan->count > 1)
+		qsort(b.plan->changes, b.plan->count, sizeof(cf_change), change_cmp);
 	fingerprint(b.plan->specs_fingerprint, &b.specs);
 	fingerprint(b.plan->live_fingerprint, &b.seen);
 	free(b.ctx.error);

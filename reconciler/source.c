@@ -223,7 +223,8 @@ static int walk(cf_source *src, const char *dir, size_t root, int depth, cf_erro
 		names[n++] = cf_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	int rc = CF_OK;
 	for (size_t i = 0; i < n; i++) {
 		char *p = join(dir, names[i]);
@@ -279,7 +280,8 @@ int cf_source_open_fs(cf_source **out, const char *const *paths, size_t npaths,
 			size_t first = src->nfiles;
 			rc = walk(src, p, src->nroots - 1, 0, err);
 			/* the order of `find | LC_ALL=C sort`: a.yaml before a/z.yaml */
-			qsort(src->files + first, src->nfiles - first, sizeof(*src->files), file_cmp);
+			if (src->nfiles - first > 1)
+				qsort(src->files + first, src->nfiles - first, sizeof(*src->files), file_cmp);
 		} else {
 			char *parent = parent_dir(p);
 			cf_source_add_root(src, parent);

@@ -12,8 +12,12 @@ check() { if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed +
 [ "$second" = "$ci" ] && r=ok || r=no; check $r "README's second command differs from .ci/run:
 README: $second
 ci:     $ci"
-case "$first" in *"ciform validate specs-examples"*) r=ok ;; *) r=no ;; esac
-check $r "README's first command does not run the main job: $first"
+case "$first" in *"sh .ci/demo") r=ok ;; *) r=no ;; esac
+check $r "README's first command does not run the main job (.ci/demo): $first"
+for verb in "plan specs-examples" "apply specs-examples --yes"; do
+  grep -q "ciform $verb" .ci/demo && r=ok || r=no
+  check $r ".ci/demo does not run ciform $verb"
+done
 case "$first$second" in "sh .ci/install-deps && "*) r=ok ;; *) r=no ;; esac
 check $r "README's commands do not start by installing what is missing"
 echo "readme: $passed passed, $failed failed"

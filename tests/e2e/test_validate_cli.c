@@ -7,28 +7,9 @@
 static const char *const example_env[] = {"WEB_APP_DEPLOY_TOKEN=web-token-value",
 					  "PAYMENTS_API_KEY=payments-key-value", NULL};
 
-typedef struct run {
-	int rc;
-	char *out, *err;
-} run;
-
-static run ciform(const char *const *args, const char *const *env, const char *dir)
-{
-	const char *argv[16] = {CIFORM_BIN};
-	size_t n = 1;
-	for (; args[n - 1]; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
-	run r;
-	r.rc = fx_run(argv, env, dir, &r.out, &r.err);
-	return r;
-}
-
-static void run_free(run *r)
-{
-	free(r->out);
-	free(r->err);
-}
+typedef fx_result run;
+#define ciform fx_ciform
+#define run_free fx_result_free
 
 static void test_validate_accepts_the_examples(void **state)
 {

@@ -165,3 +165,22 @@ int fx_run(const char *const *argv, const char *const *env, const char *dir,
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+fx_result fx_ciform(const char *const *args, const char *const *env, const char *dir)
+{
+	const char *argv[64] = {CIFORM_BIN};
+	size_t n = 1;
+	for (; args[n - 1] && n < 63; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	fx_result r;
+	r.rc = fx_run(argv, env, dir, &r.out, &r.err);
+	return r;
+}
+
+void fx_result_free(fx_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

@@ -28,6 +28,14 @@ char *fx_problems(const char *yaml);
 int fx_run(const char *const *argv, const char *const *env, const char *dir,
 	   char **out, char **err);
 
+/* The real ciform binary, run with args (NULL-ended) and env additions. */
+typedef struct fx_result {
+	int rc;
+	char *out, *err;
+} fx_result;
+fx_result fx_ciform(const char *const *args, const char *const *env, const char *dir);
+void fx_result_free(fx_result *r);
+
 /* True when needle occurs in haystack. */
 int fx_contains(const char *haystack, const char *needle);
 
