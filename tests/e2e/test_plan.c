@@ -358,6 +358,63 @@ static void test_plain_http_to_a_remote_host_is_refused(void **state)
 	e2e_down(&e);
 }
 
+/* Runs ciform on a pseudo-terminal through script(1), as a person would. */
+static fx_result on_terminal(e2e *e, const char *input, const char *command)
+{
+	char *cmd = cf_xasprintf("%s%s%s script -qec '%s %s' /dev/null", input ? "printf '" : "",
+				 input ? input : "", input ? "' |" : "", CIFORM_BIN, command);
+	fx_result r;
+	r.rc = fx_run(ARGS("/bin/sh", "-c", cmd), e->env, NULL, &r.out, &r.err);
+	free(cmd);
+	return r;
+}
+
+static void test_colour_only_on_a_terminal_and_never_when_asked_not_to(void **state)
+{
+	(void)state;
+	e2e e;
+	up(&e, ORG("", "", ""), NULL);
+	fx_write("t.yaml", TARGET_DOC("web", "prod"));
+	fx_result r = on_terminal(&e, NULL, "plan");
+	assert_true(fx_contains(r.out, "\033[32m+ DeploymentTarget/web/prod\033[0m (create)"));
+	fx_result_free(&r);
+	r = on_terminal(&e, NULL, "plan --no-color");
+	assert_true(fx_contains(r.out, "  + DeploymentTarget/web/prod (create)"));
+	assert_false(fx_contains(r.out, "\033["));
+	fx_result_free(&r);
+	e.env[2] = "NO_COLOR=1"; /* after the connection entries */
+	e.env[3] = NULL;
+	r = on_terminal(&e, NULL, "plan");
+	assert_false(fx_contains(r.out, "\033["));
+	fx_result_free(&r);
+	r = cf(&e, ARGS("plan")); /* a pipe is no terminal */
+	assert_false(fx_contains(r.out, "\033["));
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
+static void test_apply_on_a_terminal_asks_and_only_yes_goes_ahead(void **state)
+{
+	(void)state;
+	e2e e;
+	up(&e, ORG("", "", ""), NULL);
+	fx_write("t.yaml", TARGET_DOC("web", "prod"));
+	fx_result r = on_terminal(&e, "no\\n", "apply --no-color");
+	assert_true(fx_contains(r.out, "Apply these changes? Only 'yes' goes ahead: "));
+	assert_true(fx_contains(r.out, "ciform: error: apply cancelled: nothing was changed"));
+	fx_result_free(&r);
+	char *id = e2e_target_id(&e, P_WEB, "prod");
+	assert_string_equal(id, "");
+	free(id);
+	r = on_terminal(&e, "yes\\n", "apply --no-color");
+	assert_true(fx_contains(r.out, "Apply complete: 1 change applied."));
+	fx_result_free(&r);
+	id = e2e_target_id(&e, P_WEB, "prod");
+	assert_int_equal(strlen(id), 36);
+	free(id);
+	e2e_down(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +438,8 @@ int main(void)
 		cmocka_unit_test(test_a_role_that_does_not_exist_is_an_error_at_the_manifest),
 		cmocka_unit_test(test_a_refused_token_exits_1_without_showing_it),
 		cmocka_unit_test(test_plain_http_to_a_remote_host_is_refused),
+		cmocka_unit_test(test_colour_only_on_a_terminal_and_never_when_asked_not_to),
+		cmocka_unit_test(test_apply_on_a_terminal_asks_and_only_yes_goes_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
