@@ -14,9 +14,9 @@
 
 const char *const cf_action_names[CF_NACTIONS] = {"create", "update", "delete", "activate", "deactivate"};
 
-void cf_uuid_from(char out[37], const char *const *parts, size_t n)
+/* SHA-256 over the parts, each followed by its NUL, so ("ab","c") != ("a","bc"). */
+static void sha256_parts(unsigned char md[32], const char *const *parts, size_t n)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 	EVP_MD_CTX *x = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(x, EVP_sha256(), NULL);
@@ -24,6 +24,12 @@ void cf_uuid_from(char out[37], const char *const *parts, size_t n)
 		EVP_DigestUpdate(x, parts[i], strlen(parts[i]) + 1);
 	EVP_DigestFinal_ex(x, md, &len);
 	EVP_MD_CTX_free(x);
+}
+
+void cf_uuid_from(char out[37], const char *const *parts, size_t n)
+{
+	unsigned char md[32];
+	sha256_parts(md, parts, n);
 	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50); /* name-based, SHA: version 5's layout */
 	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
@@ -33,14 +39,8 @@ void cf_uuid_from(char out[37], const char *const *parts, size_t n)
 
 static void sha256_hex(char out[65], char **lines, size_t n)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_MD_CTX *x = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(x, EVP_sha256(), NULL);
-	for (size_t i = 0; i < n; i++)
-		EVP_DigestUpdate(x, lines[i], strlen(lines[i]) + 1);
-	EVP_DigestFinal_ex(x, md, &len);
-	EVP_MD_CTX_free(x);
+	unsigned char md[32];
+	sha256_parts(md, (const char *const *)lines, n);
 	for (unsigned int i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
