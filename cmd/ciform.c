@@ -13,6 +13,7 @@ static const cli_verb verbs[] = {
 	{"apply", cmd_apply, "plan, confirm, then carry it out"},
 	{"drift", cmd_drift, "plan whose exit code reports drift (0 none, 2 drift)"},
 	{"export", cmd_export, "write manifests for live resources (adopt what exists)"},
+	{"reconcile", cmd_reconcile, "GitOps loop: fetch a repository, plan, report or apply, repeat"},
 };
 
 static void usage(FILE *to)

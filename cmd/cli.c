@@ -3,8 +3,11 @@
  */
 #include "cmd/cli.h"
 
+#include "reconciler/plan.h"
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int cli_error(const char *fmt, ...)
 {
@@ -26,4 +29,16 @@ int cli_usage_error(const char *verb, const char *fmt, ...)
 	fprintf(stderr, " (see 'ciform %s --help')\n", verb);
 	va_end(ap);
 	return EXIT_ERROR;
+}
+
+void cli_apply_progress(void *ud, const cf_change *ch, const char *what)
+{
+	(void)ud;
+	if (!strcmp(what, "start"))
+		printf("%s: %s...\n", ch->address, cf_action_names[ch->action]);
+	else if (!strcmp(what, "done"))
+		printf("%s: %s done\n", ch->address, cf_action_names[ch->action]);
+	else
+		printf("%s: %s\n", ch->address, what);
+	fflush(stdout);
 }

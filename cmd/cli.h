@@ -23,10 +23,15 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* For an option parse failure: names the verb's --help and returns EXIT_ERROR. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct cf_change;
+/* Prints apply's progress to stdout: "ADDRESS: create...", "... done", notes. */
+void cli_apply_progress(void *ud, const struct cf_change *ch, const char *what);
+
 int cmd_validate(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
 
 #endif

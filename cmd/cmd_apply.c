@@ -27,19 +27,8 @@ static const char help[] =
 	"  --wait-timeout SECONDS        for SYNCING targets and busy agents (default 180)\n"
 	"  --registration-token-dir DIR  where new agent types' tokens go\n"
 	"                                (default .ciform/registration-tokens)\n"
-	"  --no-color, --org-url URL, --token-file FILE, --context NAME: as for plan\n";
-
-static void progress(void *ud, const cf_change *ch, const char *what)
-{
-	(void)ud;
-	if (!strcmp(what, "start"))
-		printf("%s: %s...\n", ch->address, cf_action_names[ch->action]);
-	else if (!strcmp(what, "done"))
-		printf("%s: %s done\n", ch->address, cf_action_names[ch->action]);
-	else
-		printf("%s: %s\n", ch->address, what);
-	fflush(stdout);
-}
+	"  --no-color, --org-url URL, --token-file FILE, --context NAME, --git-ref REF,\n"
+	"  --repo DIR: as for plan\n";
 
 static bool confirmed(void)
 {
@@ -84,13 +73,15 @@ static int use_saved(plan_args *a, cf_saved_plan *saved)
 	a->session.npaths = saved->npaths;
 	a->session.plan.prune = saved->prune;
 	a->session.plan.targets = (const char *const *)saved->targets;
+	a->session.git_ref = saved->git_commit; /* the same commit, wherever its branch went since */
+	a->session.repo = saved->repo;
 	return -1;
 }
 
 static int carry_out(cf_session *s, plan_args *a)
 {
 	cf_apply_opts opts = {.token_dir = a->token_dir, .wait_timeout_ms = a->wait_timeout_ms,
-			      .progress = progress};
+			      .progress = cli_apply_progress};
 	cf_apply_ctx ctx = {.client = s->client, .live = s->live, .opts = &opts};
 	cf_apply_result res;
 	cf_error err = {0};

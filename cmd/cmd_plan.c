@@ -18,7 +18,10 @@
 	"  --no-color                    no colour (also NO_COLOR=1)\n"                              \
 	"  --org-url URL                 the organisation (default SEMAPHORE_ORG_URL, or ~/.sem.yaml)\n" \
 	"  --token-file FILE             the API token (default SEMAPHORE_API_TOKEN, or ~/.sem.yaml)\n" \
-	"  --context NAME                the ~/.sem.yaml context to use (default its active one)\n"
+	"  --context NAME                the ~/.sem.yaml context to use (default its active one)\n"     \
+	"  --git-ref REF                 read the specs from this commit of the repository holding\n" \
+	"                                PATH (branch, tag, SHA, HEAD~1), not from the work tree\n"   \
+	"  --repo DIR                    the repository for --git-ref (PATHs then relative to it)\n"
 
 static const char plan_help[] =
 	"usage: ciform plan [PATH...] [options]\n\n"
@@ -32,9 +35,10 @@ static const char drift_help[] =
 	"A plan for scheduled checks: exit 0 when the organisation matches the specs,\n"
 	"2 when it drifted (the plan says how), 1 on any error.\n\n" COMMON_OPTIONS;
 
-static char *render(const cf_plan *plan, const plan_args *a)
+static char *render(const cf_plan *plan, const plan_args *a, const char *git_commit)
 {
-	cf_render_opts ro = {.color = plan_args_color(a), .paths = a->session.paths, .npaths = a->session.npaths};
+	cf_render_opts ro = {.color = plan_args_color(a), .paths = a->session.paths, .npaths = a->session.npaths,
+			     .git_commit = git_commit};
 	if (!strcmp(a->format, "json"))
 		return cf_render_json(plan, &ro);
 	if (!strcmp(a->format, "markdown"))
@@ -55,14 +59,15 @@ static int run(int argc, char **argv, const char *verb, const char *help, bool d
 		plan_args_free(&a);
 		return EXIT_ERROR;
 	}
-	char *out = render(s->plan, &a);
+	char *out = render(s->plan, &a, s->src->git_commit);
 	fputs(out, stdout);
 	free(out);
 	rc = (drift || a.detailed_exitcode) && cf_plan_has_changes(s->plan) ? EXIT_CHANGES : EXIT_OK;
 	if (a.out) {
 		cf_error err = {0};
-		cf_render_opts ro = {.paths = a.session.paths, .npaths = a.session.npaths};
-		if (cf_plan_file_write(a.out, s->plan, &ro, &a.session.plan, &err) != CF_OK)
+		cf_render_opts ro = {.paths = a.session.paths, .npaths = a.session.npaths,
+				     .git_commit = s->src->git_commit};
+		if (cf_plan_file_write(a.out, s->plan, &ro, &a.session.plan, a.session.repo, &err) != CF_OK)
 			rc = cli_error("%s", err.message);
 		cf_error_clear(&err);
 	}

@@ -5,6 +5,7 @@
 #include "cmd/cli.h"
 #include "reconciler/manifest.h"
 #include "reconciler/render_diags.h"
+#include "reconciler/session.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -12,11 +13,13 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: ciform validate [PATH...] [--format text|json]\n\n"
+	"usage: ciform validate [PATH...] [--format text|json] [--git-ref REF [--repo DIR]]\n\n"
 	"Parses and checks the specs under each PATH (files, or directories walked for\n"
 	"*.yaml and *.yml; default .). Makes no network request.\n\n"
 	"  --format text|json  text: FILE:LINE:COLUMN: message lines on stderr;\n"
 	"                      json: [{\"file\",\"line\",\"column\",\"message\"}] on stdout\n"
+	"  --git-ref REF       read the specs from this commit, not from the work tree\n"
+	"  --repo DIR          the repository for --git-ref (PATHs then relative to it)\n"
 	"  -h, --help          show this help\n";
 
 static void print_summary(const cf_resource_set *set, size_t nfiles)
@@ -34,15 +37,20 @@ int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
+		{"git-ref", required_argument, NULL, 'g'},
+		{"repo", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text";
+	cf_session_opts so = {0};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
+		case 'g': so.git_ref = optarg; break;
+		case 'r': so.repo = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage_error("validate", "invalid option");
 		}
@@ -53,7 +61,9 @@ int cmd_validate(int argc, char **argv)
 
 	cf_error err = {0};
 	cf_source *src = NULL;
-	if (cf_source_open_fs(&src, (const char *const *)argv + optind, (size_t)(argc - optind), &err) != CF_OK) {
+	so.paths = (const char *const *)argv + optind;
+	so.npaths = (size_t)(argc - optind);
+	if (cf_session_open_source(&src, &so, &err) != CF_OK) {
 		int rc = cli_error("%s", err.message);
 		cf_error_clear(&err);
 		return rc;

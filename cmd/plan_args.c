@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 enum { O_FORMAT = 256, O_OUT, O_PLAN, O_DETAILED, O_PRUNE, O_TARGET, O_PARALLELISM, O_NO_COLOR,
-       O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP };
+       O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP, O_GIT_REF, O_REPO };
 
 static const struct option opts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
@@ -30,6 +30,8 @@ static const struct option opts[] = {
 	{"context", required_argument, NULL, O_CONTEXT},
 	{"wait-timeout", required_argument, NULL, O_WAIT},
 	{"yes", no_argument, NULL, O_YES},
+	{"git-ref", required_argument, NULL, O_GIT_REF},
+	{"repo", required_argument, NULL, O_REPO},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -63,6 +65,8 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 		case O_TOKEN_FILE: a->session.conn.token_file = optarg; break;
 		case O_CONTEXT: a->session.conn.context = optarg; break;
 		case O_YES: a->yes = true; break;
+		case O_GIT_REF: a->session.git_ref = optarg; break;
+		case O_REPO: a->session.repo = optarg; break;
 		case O_PARALLELISM:
 			if ((n = number(optarg, 1, 64)) < 0)
 				return cli_usage_error(verb, "--parallelism takes a number from 1 to 64, not '%s'", optarg);

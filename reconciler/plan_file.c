@@ -13,7 +13,7 @@
 #define FORMAT "ciform-saved-plan/1"
 
 int cf_plan_file_write(const char *path, const cf_plan *plan, const cf_render_opts *ro,
-		       const cf_plan_opts *po, cf_error *err)
+		       const cf_plan_opts *po, const char *repo, cf_error *err)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "format", FORMAT);
@@ -21,6 +21,8 @@ int cf_plan_file_write(const char *path, const cf_plan *plan, const cf_render_op
 	cJSON_AddStringToObject(root, "live_fingerprint", plan->live_fingerprint);
 	cJSON *opts = cJSON_AddObjectToObject(root, "options");
 	cJSON_AddBoolToObject(opts, "prune", po && po->prune);
+	if (repo)
+		cJSON_AddStringToObject(opts, "repo", repo);
 	cJSON *targets = cJSON_AddArrayToObject(opts, "targets");
 	for (const char *const *t = po && po->targets ? po->targets : NULL; t && *t; t++)
 		cJSON_AddItemToArray(targets, cJSON_CreateString(*t));
@@ -90,6 +92,10 @@ int cf_plan_file_read(cf_saved_plan *out, const char *path, cf_error *err)
 		out->prune = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "prune"));
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(opts, "targets");
 		out->targets = cJSON_GetArraySize(t) > 0 ? strings_of(t, NULL) : NULL;
+		const char *commit = cJSON_GetStringValue(cf_json_path(root, "plan.source.git_commit"));
+		const char *repo = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "repo"));
+		out->git_commit = commit ? cf_xstrdup(commit) : NULL;
+		out->repo = repo ? cf_xstrdup(repo) : NULL;
 	}
 	cJSON_Delete(root);
 	return rc;
@@ -103,6 +109,8 @@ void cf_saved_plan_clear(cf_saved_plan *s)
 		free(s->targets[i]);
 	free(s->paths);
 	free(s->targets);
+	free(s->git_commit);
+	free(s->repo);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -17,12 +17,14 @@ typedef struct cf_saved_plan {
 	size_t npaths;
 	bool prune;
 	char **targets; /* NULL-terminated, or NULL */
+	char *git_commit; /* the commit the specs were read from, or NULL */
+	char *repo;       /* --repo it was read with, or NULL */
 	char specs_fingerprint[65];
 	char live_fingerprint[65];
 } cf_saved_plan;
 
 int cf_plan_file_write(const char *path, const cf_plan *plan, const cf_render_opts *ro,
-		       const cf_plan_opts *po, cf_error *err);
+		       const cf_plan_opts *po, const char *repo, cf_error *err);
 int cf_plan_file_read(cf_saved_plan *out, const char *path, cf_error *err);
 void cf_saved_plan_clear(cf_saved_plan *s);
 

@@ -2,6 +2,7 @@
  * session: load, connect, refresh, plan.
  */
 #include "reconciler/session.h"
+#include "reconciler/gitsrc.h"
 #include "reconciler/semaphore/refresh.h"
 
 #include <stdlib.h>
@@ -12,6 +13,15 @@ static void say(const cf_session_opts *o, const char *what)
 		o->progress(o->ud, what);
 }
 
+int cf_session_open_source(cf_source **out, const cf_session_opts *o, cf_error *err)
+{
+	if (o->git_ref)
+		return cf_source_open_git(out, o->repo, o->git_ref, o->paths, o->npaths, err);
+	if (o->repo)
+		return cf_error_set(err, CF_EUSAGE, "--repo goes with --git-ref");
+	return cf_source_open_fs(out, o->paths, o->npaths, err);
+}
+
 int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags, cf_error *err)
 {
 	*out = NULL;
@@ -20,7 +30,7 @@ int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags,
 	if (o->src)
 		s->src = o->src;
 	else
-		rc = cf_source_open_fs(&s->src, o->paths, o->npaths, err);
+		rc = cf_session_open_source(&s->src, o, err);
 	if (rc == CF_OK)
 		rc = cf_manifest_load(&s->set, s->src, diags, err);
 	if (rc == CF_OK)

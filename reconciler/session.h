@@ -13,6 +13,8 @@ typedef struct cf_session_opts {
 	const char *const *paths; /* spec PATHs; none: "." */
 	size_t npaths;
 	cf_source *src;           /* instead of paths: an open source (taken over) */
+	const char *git_ref;      /* read the PATHs from this commit (see gitsrc.h) */
+	const char *repo;         /* --repo: the repository for git_ref */
 	cf_sem_settings conn;
 	int parallelism;          /* 0: 8 */
 	cf_plan_opts plan;
@@ -29,6 +31,9 @@ typedef struct cf_session {
 	cf_live *live;
 	cf_plan *plan;
 } cf_session;
+
+/* Opens the specs: the work tree, or a commit when o->git_ref is set. */
+int cf_session_open_source(cf_source **out, const cf_session_opts *o, cf_error *err);
 
 /* Spec problems go to diags (CF_EINVALID); anything else to err. *out is
  * NULL on failure. */

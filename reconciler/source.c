@@ -40,6 +40,7 @@ void cf_source_free(cf_source *src)
 		free(src->roots[i]);
 	free(src->files);
 	free(src->roots);
+	free(src->git_commit);
 	free(src);
 }
 
@@ -195,7 +196,7 @@ static int fs_contain(const cf_source *src, size_t root, const char *path, cf_er
 
 static const cf_source_ops fs_ops = {.read = fs_read, .contain = fs_contain, .free = NULL};
 
-static bool is_yaml_name(const char *name)
+bool cf_source_is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
 	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
@@ -232,7 +233,7 @@ static int walk(cf_source *src, const char *dir, size_t root, int depth, cf_erro
 		if (rc == CF_OK && lstat(p, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				rc = walk(src, p, root, depth + 1, err);
-			else if (is_yaml_name(names[i]) && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+			else if (cf_source_is_yaml_name(names[i]) && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
 				cf_source_add_file(src, p, root);
 		}
 		free(p);

@@ -11,6 +11,7 @@
 #ifndef CF_SOURCE_H
 #define CF_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "reconciler/error.h"
 
@@ -37,6 +38,7 @@ struct cf_source {
 	size_t nroots;
 	cf_source_file *files; /* sorted within each PATH, PATHs in given order */
 	size_t nfiles;
+	char *git_commit; /* the commit read (40 hex digits), NULL for the work tree */
 	void *impl;
 };
 
@@ -57,7 +59,8 @@ int cf_source_resolve(char **out, const cf_source *src, size_t file_index,
 /* mkdir -p; the last directory gets mode (and is chmod-ed to it). */
 int cf_mkdirs(const char *dir, unsigned mode, cf_error *err);
 
-/* Internal to source implementations: adds a file to the list. */
+/* Internal to source implementations: *.yaml or *.yml; add a file or a root. */
+bool cf_source_is_yaml_name(const char *name);
 void cf_source_add_file(cf_source *src, const char *path, size_t root);
 void cf_source_add_root(cf_source *src, const char *root);
 
