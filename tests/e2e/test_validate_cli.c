@@ -17,7 +17,7 @@ static void test_validate_accepts_the_examples(void **state)
 	run r = ciform((const char *[]){"validate", EXAMPLES, NULL}, example_env, NULL);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	assert_string_equal(r.out, "Valid: 11 resources in 8 files (3 SelfHostedAgentType, "
+	assert_string_equal(r.out, "Valid: 11 resources in 10 files (3 SelfHostedAgentType, "
 				   "5 DeploymentTarget, 3 ArtifactRetentionPolicy).\n");
 	run_free(&r);
 }

@@ -108,6 +108,49 @@ static void append(char **buf, size_t *len, const char *data, size_t n)
 	(*buf)[*len] = '\0';
 }
 
+static void child_env(const char *const *env)
+{
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		if (!eq) {
+			unsetenv(env[i]);
+		} else {
+			char *k = cf_xstrndup(env[i], (size_t)(eq - env[i]));
+			setenv(k, eq + 1, 1);
+			free(k);
+		}
+	}
+}
+
+int fx_spawn(const char *const *argv, const char *const *env, const char *log)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		child_env(env);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+void fx_sh(const char *script)
+{
+	char *out, *err;
+	const char *argv[] = {"/bin/sh", "-c", script, NULL};
+	int rc = fx_run(argv, NULL, NULL, &out, &err);
+	if (rc != 0)
+		fprintf(stderr, "script failed (%d): %s\n%s%s", rc, script, out, err);
+	free(out);
+	free(err);
+	if (rc != 0)
+		abort();
+}
+
 int fx_run(const char *const *argv, const char *const *env, const char *dir,
 	   char **out, char **err)
 {
@@ -122,16 +165,7 @@ int fx_run(const char *const *argv, const char *const *env, const char *dir,
 		dup2(pe[1], 2);
 		close(po[0]);
 		close(pe[0]);
-		for (size_t i = 0; env && env[i]; i++) {
-			const char *eq = strchr(env[i], '=');
-			if (!eq) {
-				unsetenv(env[i]);
-			} else {
-				char *k = cf_xstrndup(env[i], (size_t)(eq - env[i]));
-				setenv(k, eq + 1, 1);
-				free(k);
-			}
-		}
+		child_env(env);
 		if (dir && chdir(dir) != 0)
 			_exit(127);
 		execv(argv[0], (char *const *)argv);

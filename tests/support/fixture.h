@@ -36,6 +36,11 @@ typedef struct fx_result {
 fx_result fx_ciform(const char *const *args, const char *const *env, const char *dir);
 void fx_result_free(fx_result *r);
 
+/* Starts argv in the background, stdout and stderr to log; returns its pid. */
+int fx_spawn(const char *const *argv, const char *const *env, const char *log);
+/* Runs a shell script (sh -c), failing the test when it fails. */
+void fx_sh(const char *script);
+
 /* True when needle occurs in haystack. */
 int fx_contains(const char *haystack, const char *needle);
 
