@@ -171,6 +171,39 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* The truncate fault: promise a long body, send the start of it, then fail. */
+static ssize_t short_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	static const char start[] = "{\"agent_types\": [{\"metadata\": {\"na";
+	if (pos >= sizeof(start) - 1)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	size_t n = sizeof(start) - 1 - (size_t)pos;
+	if (n > max)
+		n = max;
+	memcpy(buf, start + pos, n);
+	return (ssize_t)n;
+}
+
+/* --fault: answers as a broken server or proxy would; MHD_NO drops the connection. */
+static enum MHD_Result misbehave(const char *fault, struct MHD_Connection *conn)
+{
+	struct MHD_Response *resp = NULL;
+	if (!strcmp(fault, "close"))
+		return MHD_NO;
+	if (!strcmp(fault, "truncate")) {
+		resp = MHD_create_response_from_callback(4096, 1024, short_body, NULL, NULL);
+	} else {
+		const char *body = !strcmp(fault, "html") ? "<html><body>502 Bad Gateway</body></html>"
+							   : "{\"unexpected\": \"shape\"}";
+		resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(resp, "Content-Type", !strcmp(fault, "html") ? "text/html" : "application/json");
+	}
+	enum MHD_Result r = MHD_queue_response(conn, 200, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *data,
 				  size_t *size, void **con_cls)
@@ -189,6 +222,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*size = 0;
 		return MHD_YES;
 	}
+	sbx *s = cls;
+	if (s->fault && strncmp(url, PREFIX "/", strlen(PREFIX) + 1) == 0)
+		return misbehave(s->fault, conn);
 	sbx_resp rs = {.status = 200, .has_more = -1};
 	handle(cls, conn, url, method, up, &rs);
 	char *text = rs.body ? cJSON_PrintUnformatted(rs.body) : strdup("{}");

@@ -24,7 +24,10 @@ static const char help[] =
 	"  --latency-ms N      delay every request by N ms\n"
 	"  --fail-every N      every Nth request answers 503\n"
 	"  --throttle-every N  every Nth request answers 429 with Retry-After: 1\n"
-	"  --sync-ms N         a target stays SYNCING N ms after its secrets change (default 500)\n\n"
+	"  --sync-ms N         a target stays SYNCING N ms after its secrets change (default 500)\n"
+	"  --fault MODE        every API request misbehaves: close (the connection, no answer),\n"
+	"                      truncate (the body stops short), html (a 200 that is not JSON),\n"
+	"                      shape (a 200 with JSON of the wrong shape)\n\n"
 	"A target given an env var named SANDBOX_FAIL_SYNC ends its sync UNUSABLE.\n"
 	"GET /_sandbox/stats (no token) counts the requests served, per route.\n";
 
@@ -46,6 +49,7 @@ int main(int argc, char **argv)
 		{"state", required_argument, NULL, 's'},      {"seed", required_argument, NULL, 'S'},
 		{"latency-ms", required_argument, NULL, 'l'}, {"fail-every", required_argument, NULL, 'f'},
 		{"throttle-every", required_argument, NULL, 'T'}, {"sync-ms", required_argument, NULL, 'y'},
+		{"fault", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
 	};
 	sbx s = {.token = "sandbox-token", .sync_ms = 500};
@@ -61,6 +65,14 @@ int main(int argc, char **argv)
 		case 'f': s.fail_every = int_arg("--fail-every", optarg); break;
 		case 'T': s.throttle_every = int_arg("--throttle-every", optarg); break;
 		case 'y': s.sync_ms = int_arg("--sync-ms", optarg); break;
+		case 'F':
+			s.fault = optarg;
+			if (strcmp(optarg, "close") && strcmp(optarg, "truncate") && strcmp(optarg, "html") &&
+			    strcmp(optarg, "shape")) {
+				fprintf(stderr, "ciform-sandbox: error: --fault is close, truncate, html or shape\n");
+				return 1;
+			}
+			break;
 		case 'h': fputs(help, stdout); return 0;
 		default: fputs("ciform-sandbox: error: invalid option (see --help)\n", stderr); return 1;
 		}

@@ -22,6 +22,7 @@ typedef struct sbx {
 	int fail_every;     /* every Nth request answers 503 */
 	int throttle_every; /* every Nth request answers 429 with Retry-After: 1 */
 	int sync_ms;        /* how long a target stays SYNCING after its secrets change */
+	const char *fault;  /* close, truncate, html or shape: every API request misbehaves so */
 	unsigned long requests;
 	int in_flight, max_in_flight; /* concurrent requests now, and the most seen */
 	cJSON *route_counts; /* "METHOD /pattern" -> count, for tests and benchmarks */
