@@ -41,22 +41,29 @@ static bool needs_quotes(const char *s)
 	return *end == '\0' || isspace((unsigned char)s[0]);
 }
 
+/* Returns the node's id, or 0 when libyaml refuses a value (text that is not
+ * UTF-8): every id is checked, since libyaml asserts on a 0 given back to it. */
 static int add_node(yaml_document_t *d, const cJSON *v)
 {
 	if (cJSON_IsObject(v)) {
 		int m = yaml_document_add_mapping(d, NULL, YAML_BLOCK_MAPPING_STYLE);
 		const cJSON *c;
 		cJSON_ArrayForEach(c, v) {
-			int k = yaml_document_add_scalar(d, NULL, (yaml_char_t *)c->string, -1, YAML_PLAIN_SCALAR_STYLE);
-			yaml_document_append_mapping_pair(d, m, k, add_node(d, c));
+			int k = m ? yaml_document_add_scalar(d, NULL, (yaml_char_t *)c->string, -1, YAML_PLAIN_SCALAR_STYLE) : 0;
+			int val = k ? add_node(d, c) : 0;
+			if (!val || !yaml_document_append_mapping_pair(d, m, k, val))
+				return 0;
 		}
 		return m;
 	}
 	if (cJSON_IsArray(v)) {
 		int q = yaml_document_add_sequence(d, NULL, YAML_BLOCK_SEQUENCE_STYLE);
 		const cJSON *c;
-		cJSON_ArrayForEach(c, v)
-			yaml_document_append_sequence_item(d, q, add_node(d, c));
+		cJSON_ArrayForEach(c, v) {
+			int item = q ? add_node(d, c) : 0;
+			if (!item || !yaml_document_append_sequence_item(d, q, item))
+				return 0;
+		}
 		return q;
 	}
 	if (cJSON_IsString(v))
@@ -81,11 +88,13 @@ int cf_yaml_emit(char **out, const cJSON *docs, cf_error *err)
 	yaml_emitter_set_unicode(&e, 1);
 	yaml_emitter_set_width(&e, 120);
 	int ok = yaml_emitter_open(&e);
+	bool text_ok = true;
 	const cJSON *doc;
 	cJSON_ArrayForEach(doc, docs) {
 		yaml_document_t d;
 		yaml_document_initialize(&d, NULL, NULL, NULL, 0, 1);
-		add_node(&d, doc);
+		if (!add_node(&d, doc))
+			ok = text_ok = false;
 		if (ok)
 			ok = yaml_emitter_dump(&e, &d); /* dump deletes the document */
 		else
@@ -93,7 +102,9 @@ int cf_yaml_emit(char **out, const cJSON *docs, cf_error *err)
 	}
 	ok = ok && yaml_emitter_close(&e) && yaml_emitter_flush(&e);
 	int rc = CF_OK;
-	if (!ok)
+	if (!text_ok)
+		rc = cf_error_set(err, CF_EIO, "YAML could not be written: a value is not valid UTF-8 text");
+	else if (!ok)
 		rc = cf_error_set(err, CF_EIO, "YAML could not be written: %s", e.problem ? e.problem : "?");
 	yaml_emitter_delete(&e);
 	if (rc == CF_OK)
