@@ -102,20 +102,27 @@ bool plan_args_color(const plan_args *a)
 	return !a->no_color && !(nc && *nc) && isatty(1);
 }
 
-static void progress(void *ud, const char *what)
+/* On a terminal, one line that counts the answers as they come. */
+static void progress(void *ud, unsigned long answers)
 {
-	(void)ud;
-	fprintf(stderr, "ciform: %s...\n", what);
+	*(bool *)ud = true;
+	fprintf(stderr, "\rciform: reading the live state: %lu answers", answers);
+	fflush(stderr);
 }
 
 cf_session *plan_args_session(plan_args *a)
 {
-	if (isatty(2))
+	bool shown = false;
+	if (isatty(2)) {
 		a->session.progress = progress;
+		a->session.ud = &shown;
+	}
 	cf_diags diags = {0};
 	cf_error err = {0};
 	cf_session *s = NULL;
 	int rc = cf_session_plan(&s, &a->session, &diags, &err);
+	if (shown)
+		fputc('\n', stderr);
 	if (rc == CF_EINVALID) {
 		char *text = cf_render_diags_text(&diags);
 		fputs(text, stderr);

@@ -7,12 +7,6 @@
 
 #include <stdlib.h>
 
-static void say(const cf_session_opts *o, const char *what)
-{
-	if (o->progress)
-		o->progress(o->ud, what);
-}
-
 int cf_session_open_source(cf_source **out, const cf_session_opts *o, cf_error *err)
 {
 	if (o->git_ref)
@@ -40,8 +34,10 @@ int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags,
 	if (rc == CF_OK)
 		rc = cf_sem_client_new(&s->client, &s->cfg, err);
 	if (rc == CF_OK) {
-		say(o, "reading the live state");
+		if (o->progress)
+			cf_sem_client_on_progress(s->client, o->progress, o->ud);
 		rc = cf_sem_refresh(&s->live, s->set, s->client, diags, err);
+		cf_sem_client_on_progress(s->client, NULL, NULL); /* applying reports itself */
 	}
 	if (rc == CF_OK)
 		rc = cf_plan_build(&s->plan, s->set, s->live, &o->plan, diags, err);

@@ -18,8 +18,8 @@ typedef struct cf_session_opts {
 	cf_sem_settings conn;
 	int parallelism;          /* 0: 8 */
 	cf_plan_opts plan;
-	/* "reading", with what, for a progress line; NULL for silence */
-	void (*progress)(void *ud, const char *what);
+	/* While the live state is read: how many API answers came so far. */
+	void (*progress)(void *ud, unsigned long answers);
 	void *ud;
 } cf_session_opts;
 

@@ -21,6 +21,9 @@ struct cf_sem_client {
 	char *auth_header;
 	cJSON *cache;
 	unsigned long requests;
+	unsigned long over; /* calls finished, for progress */
+	void (*on_progress)(void *ud, unsigned long done);
+	void *progress_ud;
 	unsigned int seed;
 };
 
@@ -74,6 +77,12 @@ cJSON *cf_sem_client_cache(cf_sem_client *c)
 unsigned long cf_sem_client_requests(const cf_sem_client *c)
 {
 	return c->requests;
+}
+
+void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned long done), void *ud)
+{
+	c->on_progress = fn;
+	c->progress_ud = ud;
 }
 
 char *cf_sem_escape(const char *s)
@@ -287,6 +296,8 @@ static size_t reap(cf_sem_client *c, cf_sem_call *calls, bool *busy, bool *over,
 		if (finish(c, call, m->data.result)) {
 			over[i] = true;
 			finished++;
+			if (c->on_progress)
+				c->on_progress(c->progress_ud, ++c->over);
 		}
 	}
 	return finished;

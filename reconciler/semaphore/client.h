@@ -53,6 +53,8 @@ int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *e
 void cf_sem_client_free(cf_sem_client *c);
 /* HTTP requests sent so far, retries included. */
 unsigned long cf_sem_client_requests(const cf_sem_client *c);
+/* Calls fn after every call that is over, with how many are over so far. */
+void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned long done), void *ud);
 
 enum {
 	CF_SEM_IDEMPOTENT = 1u, /* safe to send again: GET, or a mutation with a unique_token */

@@ -393,6 +393,22 @@ static void test_colour_only_on_a_terminal_and_never_when_asked_not_to(void **st
 	e2e_down(&e);
 }
 
+static void test_reading_on_a_terminal_counts_the_answers_on_stderr(void **state)
+{
+	(void)state;
+	e2e e;
+	up(&e, ORG("{\"project\": \"web\", \"name\": \"a\"}, {\"project\": \"web\", \"name\": \"b\"}", "", ""), NULL);
+	fx_write("t.yaml", TARGET_DOC("web", "a") "---\n" TARGET_DOC("web", "b"));
+	/* project page, roles, the target list, two secret reads */
+	fx_result r = on_terminal(&e, NULL, "plan --no-color");
+	assert_true(fx_contains(r.out, "\rciform: reading the live state: 5 answers\r\n"));
+	fx_result_free(&r);
+	r = cf(&e, ARGS("plan")); /* not a terminal: nothing */
+	assert_false(fx_contains(r.err, "reading"));
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_apply_on_a_terminal_asks_and_only_yes_goes_ahead(void **state)
 {
 	(void)state;
@@ -440,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_plain_http_to_a_remote_host_is_refused),
 		cmocka_unit_test(test_colour_only_on_a_terminal_and_never_when_asked_not_to),
 		cmocka_unit_test(test_apply_on_a_terminal_asks_and_only_yes_goes_ahead),
+		cmocka_unit_test(test_reading_on_a_terminal_counts_the_answers_on_stderr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
