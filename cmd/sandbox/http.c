@@ -97,6 +97,7 @@ static void stats(sbx *s, sbx_resp *rs)
 	cJSON_AddNumberToObject(rs->body, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(rs->body, "max_in_flight", s->max_in_flight);
 	cJSON_AddItemToObject(rs->body, "routes", cJSON_Duplicate(s->route_counts, 1));
+	cJSON_AddItemToObject(rs->body, "user_agents", cJSON_Duplicate(s->user_agents, 1));
 }
 
 static void dispatch(sbx *s, sbx_req *rq, sbx_resp *rs)
@@ -146,6 +147,12 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 	pthread_mutex_lock(&s->lock);
 	s->in_flight--;
 	unsigned long n = ++s->requests;
+	const char *ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
+	cJSON *seen = cJSON_GetObjectItemCaseSensitive(s->user_agents, ua ? ua : "(none)");
+	if (seen)
+		cJSON_SetNumberValue(seen, seen->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(s->user_agents, ua ? ua : "(none)", 1);
 	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	char expected[512];
 	snprintf(expected, sizeof(expected), "Token %s", s->token);

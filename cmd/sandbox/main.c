@@ -83,11 +83,13 @@ int main(int argc, char **argv)
 	}
 	pthread_mutex_init(&s.lock, NULL);
 	s.route_counts = cJSON_CreateObject();
+	s.user_agents = cJSON_CreateObject();
 	char *err = NULL;
 	if (sbx_load(&s, seed, &err) != 0) {
 		fprintf(stderr, "ciform-sandbox: error: %s\n", err ? err : "cannot load state");
 		free(err);
 		cJSON_Delete(s.route_counts);
+		cJSON_Delete(s.user_agents);
 		return 1;
 	}
 	/* block the signals before any thread starts, so only sigwait sees them */
@@ -103,6 +105,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ciform-sandbox: error: cannot listen on 127.0.0.1:%d\n", port);
 		cJSON_Delete(s.state);
 		cJSON_Delete(s.route_counts);
+		cJSON_Delete(s.user_agents);
 		return 1;
 	}
 	printf("http://127.0.0.1:%d\n", bound);
@@ -112,5 +115,6 @@ int main(int argc, char **argv)
 	sbx_stop(daemon);
 	cJSON_Delete(s.state);
 	cJSON_Delete(s.route_counts);
+	cJSON_Delete(s.user_agents);
 	return 0;
 }

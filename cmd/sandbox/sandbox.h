@@ -26,6 +26,7 @@ typedef struct sbx {
 	unsigned long requests;
 	int in_flight, max_in_flight; /* concurrent requests now, and the most seen */
 	cJSON *route_counts; /* "METHOD /pattern" -> count, for tests and benchmarks */
+	cJSON *user_agents;  /* User-Agent -> count */
 } sbx;
 
 typedef struct sbx_req {

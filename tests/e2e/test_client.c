@@ -363,6 +363,27 @@ static void test_parallel_reads_keep_submission_order_and_the_parallelism_limit(
 	down(&e);
 }
 
+static void test_every_request_says_it_is_the_semaphore_client(void **state)
+{
+	(void)state;
+	env e;
+	up(&e);
+	cJSON *x = NULL;
+	assert_int_equal(cf_sem_roles_list(&x, e.c, &e.err), 0);
+	cJSON_Delete(x);
+	cJSON *body = cJSON_Parse("{\"project_id\":\"" SEED_PROJECT_WEB "\",\"job_level_retention_policies\":"
+				  "[{\"selector\":\"/a\",\"age\":\"1 week\"}]}");
+	assert_int_equal(cf_sem_retention_set(&x, e.c, body, &e.err), 0);
+	cJSON_Delete(x);
+	cJSON_Delete(body);
+	cJSON *st = fx_sandbox_stats(&e.sb);
+	char *agents = cJSON_PrintUnformatted(cJSON_GetObjectItem(st, "user_agents"));
+	assert_string_equal(agents, "{\"SemaphoreCI v2.0 Client\":2}");
+	free(agents);
+	cJSON_Delete(st);
+	down(&e);
+}
+
 static void test_a_200_that_is_not_json_is_an_error(void **state)
 {
 	(void)state;
@@ -400,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_unreachable_host_is_a_network_error),
 		cmocka_unit_test(test_parallel_reads_keep_submission_order_and_the_parallelism_limit),
 		cmocka_unit_test(test_a_200_that_is_not_json_is_an_error),
+		cmocka_unit_test(test_every_request_says_it_is_the_semaphore_client),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
