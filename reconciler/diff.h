@@ -17,6 +17,7 @@
 typedef struct cf_diff_ctx {
 	const cJSON *roles; /* [{"id","name"}]: ROLE rules compare by name */
 	char *error;        /* set by a normaliser that cannot go on (an unknown role) */
+	char *error_path;   /* and where, in the manifest ("spec.subject_rules[1].subject_id") */
 } cf_diff_ctx;
 
 typedef enum {

@@ -126,6 +126,8 @@ static void add_resource(load_state *st, cf_kctx *kc, const cf_kind *kind, cJSON
 	r->file = cf_xstrdup(kc->y->file);
 	r->line = (int)kc->root->start_mark.line + 1;
 	r->column = (int)kc->root->start_mark.column + 1;
+	r->locs = kc->y->locs;
+	kc->y->locs = NULL;
 	r->address = cf_xasprintf("%s%s%s%s%s", kind->name, project ? "/" : "", project ? project : "",
 				  name ? "/" : "", name ? name : "");
 }
@@ -156,6 +158,7 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 			kname ? kname : "(not a string)");
 		return;
 	}
+	y->locs = cJSON_CreateObject();
 	cJSON *doc = cf_schema_convert(y, root, kind->fields, "");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "apiVersion");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "kind");
@@ -165,6 +168,21 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 		cJSON_AddObjectToObject(doc, "spec");
 	cf_kctx kc = {.y = y, .root = root, .src = st->src, .file_index = st->file_index};
 	add_resource(st, &kc, kind, doc);
+	cJSON_Delete(y->locs); /* still here when no resource took it */
+	y->locs = NULL;
+}
+
+void cf_resource_diag(cf_diags *d, const cf_resource *r, const char *path, const char *fmt, ...)
+{
+	const cJSON *at = path ? cJSON_GetObjectItemCaseSensitive(r->locs, path) : NULL;
+	int line = cJSON_GetArraySize(at) == 2 ? cJSON_GetArrayItem(at, 0)->valueint : r->line;
+	int col = cJSON_GetArraySize(at) == 2 ? cJSON_GetArrayItem(at, 1)->valueint : r->column;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cf_diags_add(d, r->file, line, col, "%s", msg);
 }
 
 static int addr_cmp(const void *a, const void *b)
@@ -240,6 +258,7 @@ void cf_resource_set_free(cf_resource_set *set)
 		free(r->project);
 		free(r->file);
 		cJSON_Delete(r->doc);
+		cJSON_Delete(r->locs);
 	}
 	free(set->items);
 	free(set);

@@ -30,6 +30,7 @@ typedef struct cf_resource {
 	cJSON *doc;         /* metadata and spec, secrets in place: never print it */
 	char *file;
 	int line, column;   /* where the document starts */
+	cJSON *locs;        /* value path ("spec.env_vars[1].value") -> [line, column] */
 } cf_resource;
 
 typedef struct cf_resource_set {
@@ -42,6 +43,11 @@ typedef struct cf_resource_set {
 int cf_manifest_load(cf_resource_set **out, const cf_source *src, cf_diags *diags,
 		     cf_error *err);
 void cf_resource_set_free(cf_resource_set *set);
+
+/* Reports a problem found after loading at the value at path in r's
+ * manifest (or, when the path is not there, at the document). */
+void cf_resource_diag(cf_diags *d, const cf_resource *r, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* The kind called name, or NULL. */
 const cf_kind *cf_kind_find(const char *name);

@@ -135,17 +135,22 @@ static void check_placeholders(builder *b, const cf_resource *r, const cJSON *ln
 		if (f->type != CF_D_SECRETS)
 			continue;
 		const cJSON *e;
+		int i = -1;
 		cJSON_ArrayForEach(e, cf_json_path(r->doc, f->desired)) {
+			i++;
 			const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
 			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
 			if (!k || !v || !cf_is_md5_placeholder(v))
 				continue;
 			const char *have = cJSON_GetStringValue(
 				cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(lnorm, f->name), k));
-			if (!have || strncasecmp(have, v, 32) != 0)
-				cf_diags_add(b->diags, r->file, r->line, r->column,
-					     "%s.%s: the placeholder keeps a live value with MD5 %.32s, but the live "
-					     "target has %s", f->name, k, v, have ? "a different one" : "none");
+			if (!have || strncasecmp(have, v, 32) != 0) {
+				char *at = cf_xasprintf("%s[%d].%s", f->desired, i, f->value);
+				cf_resource_diag(b->diags, r, at, "%s.%s: the placeholder keeps a live value with MD5 "
+						 "%.32s, but the live target has %s", f->name, k, v,
+						 have ? "a different one" : "none");
+				free(at);
+			}
 		}
 	}
 }
@@ -163,7 +168,7 @@ static void plan_resource(builder *b, const cf_resource *r)
 	} else {
 		cJSON *desired = cf_diff_normalize(k->diff, r->doc, true, &b->ctx);
 		if (!desired) {
-			cf_diags_add(b->diags, r->file, r->line, r->column, "%s", b->ctx.error);
+			cf_resource_diag(b->diags, r, b->ctx.error_path, "%s", b->ctx.error);
 			cJSON_Delete(lnorm);
 			return;
 		}
@@ -249,6 +254,7 @@ int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live
 	fingerprint(b.plan->specs_fingerprint, &b.specs);
 	fingerprint(b.plan->live_fingerprint, &b.seen);
 	free(b.ctx.error);
+	free(b.ctx.error_path);
 	if (diags->count > before) {
 		cf_diags_sort(diags);
 		cf_plan_free(b.plan);

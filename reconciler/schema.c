@@ -118,8 +118,19 @@ static cJSON *convert_scalar(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, co
 	return NULL;
 }
 
+/* Paths are unique (list indices are in them, duplicate keys are refused
+ * before), so no lookup: appending is constant time, a lookup is not. */
+static void remember(cf_yctx *ctx, const yaml_node_t *n, const char *path)
+{
+	if (!ctx->locs)
+		return;
+	int at[2] = {(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+	cJSON_AddItemToObject(ctx->locs, path, cJSON_CreateIntArray(at, 2));
+}
+
 static cJSON *convert_value(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, const char *path)
 {
+	remember(ctx, v, path);
 	if (f->type == CF_T_MAP) {
 		if (v->type == YAML_MAPPING_NODE)
 			return cf_schema_convert(ctx, v, f->fields, path);
@@ -131,6 +142,7 @@ static cJSON *convert_value(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, con
 			     it < v->data.sequence.items.top; it++, i++) {
 				yaml_node_t *item = yaml_document_get_node(ctx->doc, *it);
 				char *ip = cf_xasprintf("%s[%d]", path, i);
+				remember(ctx, item, ip);
 				if (item->type == YAML_MAPPING_NODE) {
 					cJSON_AddItemToArray(arr, cf_schema_convert(ctx, item, f->fields, ip));
 				} else {

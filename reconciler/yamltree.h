@@ -21,6 +21,7 @@ typedef struct cf_yctx {
 	cf_diags *diags;
 	size_t budget; /* node visits left in this document */
 	bool exhausted;
+	struct cJSON *locs; /* optional: value path -> [line, column], filled by the schema walker */
 } cf_yctx;
 
 typedef void (*cf_ydoc_fn)(void *ud, cf_yctx *ctx, yaml_node_t *root, int index);

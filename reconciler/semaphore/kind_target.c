@@ -45,6 +45,7 @@ static cJSON *norm_subject_rules(const cJSON *rules, bool desired, cf_diff_ctx *
 {
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *r;
+	int index = 0;
 	cJSON_ArrayForEach(r, rules) {
 		const char *type = get_str(r, "type"), *id = get_str(r, "subject_id"), *login = get_str(r, "git_login");
 		cJSON *n;
@@ -52,7 +53,10 @@ static cJSON *norm_subject_rules(const cJSON *rules, bool desired, cf_diff_ctx *
 			const cJSON *role = role_by(ctx->roles, "id", id);
 			if (!role && desired && !cf_is_uuid(id) && !role_by(ctx->roles, "name", id)) {
 				free(ctx->error);
-				ctx->error = cf_xasprintf("spec.subject_rules: role '%s' does not exist in the organisation", id);
+				free(ctx->error_path);
+				ctx->error_path = cf_xasprintf("spec.subject_rules[%d].subject_id", index);
+				ctx->error = cf_xasprintf("%s: role '%s' does not exist in the organisation",
+							  ctx->error_path, id);
 				cJSON_Delete(out);
 				return NULL;
 			}
@@ -65,6 +69,7 @@ static cJSON *norm_subject_rules(const cJSON *rules, bool desired, cf_diff_ctx *
 			n = rule(type, NULL, NULL);
 		}
 		cJSON_AddItemToArray(out, n);
+		index++;
 	}
 	if (cJSON_GetArraySize(out) == 0) /* the server's default */
 		cJSON_AddItemToArray(out, rule("ANY", NULL, NULL));

@@ -49,8 +49,9 @@ static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_cl
 				hit = p;
 		}
 		if (!hit) {
-			cf_diags_add(diags, r->file, r->line, r->column, "metadata.%s: project '%s' does not exist "
-				     "in the organisation", r->project_is_id ? "project_id" : "project", r->project);
+			const char *key = r->project_is_id ? "metadata.project_id" : "metadata.project";
+			cf_resource_diag(diags, r, key, "%s: project '%s' does not exist in the organisation",
+					 key, r->project);
 			continue;
 		}
 		cJSON *ref = cJSON_AddObjectToObject(live->projects, r->project);

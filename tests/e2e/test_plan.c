@@ -143,7 +143,7 @@ static void test_md5_placeholder_keeps_the_live_value(void **state)
 	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  env_vars: [{name: L, value: \"00000000000000000000000000000000 [md5]\"}]\n");
 	r = cf(&e, ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "t.yaml:1:1: spec.env_vars.L: the placeholder keeps a live value with MD5 "
+	assert_string_equal(r.err, "t.yaml:7:31: spec.env_vars.L: the placeholder keeps a live value with MD5 "
 				   "00000000000000000000000000000000, but the live target has a different one\n"
 				   "ciform: error: 1 problem in the specs\n");
 	fx_result_free(&r);
@@ -308,7 +308,7 @@ static void test_a_project_that_does_not_exist_is_an_error_at_the_manifest(void 
 	fx_write("t.yaml", TARGET_DOC("nope", "prod"));
 	fx_result r = cf(&e, ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "t.yaml:1:1: metadata.project: project 'nope' does not exist in the organisation\n"
+	assert_string_equal(r.err, "t.yaml:5:12: metadata.project: project 'nope' does not exist in the organisation\n"
 				   "ciform: error: 1 problem in the specs\n");
 	fx_result_free(&r);
 	e2e_down(&e);
@@ -322,7 +322,7 @@ static void test_a_role_that_does_not_exist_is_an_error_at_the_manifest(void **s
 	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  subject_rules: [{type: ROLE, subject_id: Wizard}]\n");
 	fx_result r = cf(&e, ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "t.yaml:1:1: spec.subject_rules: role 'Wizard' does not exist in the organisation\n"
+	assert_string_equal(r.err, "t.yaml:7:44: spec.subject_rules[0].subject_id: role 'Wizard' does not exist in the organisation\n"
 				   "ciform: error: 1 problem in the specs\n");
 	fx_result_free(&r);
 	e2e_down(&e);
