@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 static const cli_verb verbs[] = {
 	{"validate", cmd_validate, "parse and check specs, offline"},
@@ -28,8 +30,19 @@ static void usage(FILE *to)
 	      "Exit codes: 0 success, 1 error, 2 changes (plan --detailed-exitcode, drift).\n", to);
 }
 
+/* The process holds the API token and the specs' secrets in memory: a core
+ * file would write them to disk, and a dumpable process lets any process of
+ * the same user read its memory (ptrace, /proc/PID/mem). Done before anything
+ * is read; hard limit too, so nothing later can raise it. */
+static void keep_memory_private(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+}
+
 int main(int argc, char **argv)
 {
+	keep_memory_private();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_ERROR;

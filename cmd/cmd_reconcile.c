@@ -22,7 +22,7 @@ static const char help[] =
 	"  --git-url URL        file:// or https:// repository (cloned once into the cache)\n"
 	"  --git-ref REF        branch, tag or commit (default: the remote's default branch)\n"
 	"  --path DIR           the specs' directory inside the repository (default: its root)\n"
-	"  --interval SECONDS   time between cycles (default 300)\n"
+	"  --interval SECONDS   time between cycles (default 300; 0: the next cycle at once)\n"
 	"  --once               one cycle; exit 0 no changes (or applied), 2 drift, 1 error\n"
 	"  --apply              apply the plan (without: report only)\n"
 	"  --prune              delete unmanaged resources in scope\n"
@@ -93,7 +93,7 @@ static int parse(cf_reconcile_opts *o, long *interval, bool *once, int argc, cha
 		case 'C': o->conn.context = optarg; break;
 		case 'i':
 			*interval = strtol(optarg, &end, 10);
-			if (*end || *interval < 1)
+			if (*end || !*optarg || *interval < 0)
 				return cli_usage_error("reconcile", "--interval takes whole seconds, not '%s'", optarg);
 			break;
 		case 'n':

@@ -132,10 +132,27 @@ static void add_resource(load_state *st, cf_kctx *kc, const cf_kind *kind, cJSON
 				  name ? "/" : "", name ? name : "");
 }
 
+/* A top-level list whose items look like manifests is a mistake, not some
+ * other YAML: say so rather than skip it without a word. */
+static void refuse_list_of_manifests(cf_yctx *y, yaml_node_t *root)
+{
+	if (root->type != YAML_SEQUENCE_NODE)
+		return;
+	for (yaml_node_item_t *it = root->data.sequence.items.start; it < root->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(y->doc, *it);
+		if (cf_ymap_get(y, item, "apiVersion") || cf_ymap_get(y, item, "kind")) {
+			cf_yerr(y, item, "a list of manifests: each manifest must be its own YAML document "
+				"(start each one with ---, not -)");
+			return;
+		}
+	}
+}
+
 static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 {
 	(void)index;
 	load_state *st = ud;
+	refuse_list_of_manifests(y, root);
 	if (root->type != YAML_MAPPING_NODE)
 		return; /* not a manifest: some other YAML beside the specs */
 	yaml_node_t *api = cf_ymap_get(y, root, "apiVersion");

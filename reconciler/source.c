@@ -19,6 +19,7 @@ void cf_source_add_file(cf_source *src, const char *path, size_t root)
 	src->files = cf_xrealloc(src->files, (src->nfiles + 1) * sizeof(*src->files));
 	src->files[src->nfiles].path = cf_xstrdup(path);
 	src->files[src->nfiles].root = root;
+	src->files[src->nfiles].escapes = false;
 	src->nfiles++;
 }
 
@@ -47,6 +48,16 @@ void cf_source_free(cf_source *src)
 int cf_source_read(const cf_source *src, const char *path, size_t max,
 		   char **buf, size_t *len, cf_error *err)
 {
+	/* a lookup only when the walk found such a link, which is rare */
+	for (size_t i = 0; i < src->nfiles && src->nescaping; i++) {
+		const cf_source_file *f = &src->files[i];
+		if (f->escapes && strcmp(f->path, path) == 0) {
+			*buf = NULL;
+			*len = 0;
+			return cf_error_set(err, CF_EINVALID, "%s: must stay inside %s (a symbolic link leads outside it)",
+					    path, src->roots[f->root]);
+		}
+	}
 	return src->ops->read(src, path, max, buf, len, err);
 }
 
@@ -127,12 +138,15 @@ int cf_mkdirs(const char *dir, unsigned mode, cf_error *err)
 	char *p = cf_xstrdup(dir);
 	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
-		mkdir(p, 0755);
+		mkdir(p, (mode_t)mode);
 		*s = '/';
 	}
 	int rc = CF_OK;
-	if ((mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) || chmod(p, (mode_t)mode) != 0)
+	struct stat st;
+	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
 		rc = cf_error_set(err, CF_EIO, "%s: %s", p, strerror(errno));
+	else if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+		rc = cf_error_set(err, CF_EIO, "%s: not a directory", p);
 	free(p);
 	return rc;
 }
@@ -145,7 +159,8 @@ static int fs_read(const cf_source *src, const char *path, size_t max,
 	(void)src;
 	*buf = NULL;
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
 	struct stat st;
@@ -208,6 +223,19 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A link is listed even when it leads outside the root, so the refusal is a
+ * problem at the file, beside the others, rather than a failed walk. */
+static void add_walked(cf_source *src, const char *path, size_t root, bool link)
+{
+	cf_source_add_file(src, path, root);
+	cf_error err = {0};
+	if (link && fs_contain(src, root, path, &err) != CF_OK) {
+		src->files[src->nfiles - 1].escapes = true;
+		src->nescaping++;
+	}
+	cf_error_clear(&err);
+}
+
 static int walk(cf_source *src, const char *dir, size_t root, int depth, cf_error *err)
 {
 	if (depth > 64)
@@ -234,7 +262,7 @@ static int walk(cf_source *src, const char *dir, size_t root, int depth, cf_erro
 			if (S_ISDIR(st.st_mode))
 				rc = walk(src, p, root, depth + 1, err);
 			else if (cf_source_is_yaml_name(names[i]) && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
-				cf_source_add_file(src, p, root);
+				add_walked(src, p, root, S_ISLNK(st.st_mode));
 		}
 		free(p);
 		free(names[i]);

@@ -30,6 +30,7 @@ typedef struct cf_source_ops {
 typedef struct cf_source_file {
 	char *path;  /* as shown to the user: the PATH argument joined with the rest */
 	size_t root; /* index into roots */
+	bool escapes; /* a symbolic link the walk found that leads outside the root: refused when read */
 } cf_source_file;
 
 struct cf_source {
@@ -39,6 +40,7 @@ struct cf_source {
 	cf_source_file *files; /* sorted within each PATH, PATHs in given order */
 	size_t nfiles;
 	char *git_commit; /* the commit read (40 hex digits), NULL for the work tree */
+	size_t nescaping; /* files with escapes set */
 	void *impl;
 };
 
@@ -48,6 +50,9 @@ int cf_source_open_fs(cf_source **out, const char *const *paths, size_t npaths,
 		      cf_error *err);
 void cf_source_free(cf_source *src);
 
+/* Reads a regular file only: a FIFO, a device or a directory is refused at
+ * once (never waited on), and so is a manifest the walk found behind a
+ * symbolic link that leads outside its PATH. */
 int cf_source_read(const cf_source *src, const char *path, size_t max,
 		   char **buf, size_t *len, cf_error *err);
 
@@ -56,7 +61,9 @@ int cf_source_read(const cf_source *src, const char *path, size_t max,
 int cf_source_resolve(char **out, const cf_source *src, size_t file_index,
 		      const char *rel, cf_error *err);
 
-/* mkdir -p; the last directory gets mode (and is chmod-ed to it). */
+/* mkdir -p: every directory it creates gets mode; one that exists is left
+ * as it is (a shared parent such as /tmp keeps its own mode and sticky bit),
+ * but must be a directory. */
 int cf_mkdirs(const char *dir, unsigned mode, cf_error *err);
 
 /* Internal to source implementations: *.yaml or *.yml; add a file or a root. */

@@ -6,6 +6,12 @@
  * turned into FILE:LINE:COLUMN diagnostics, key lookup, dotted-path lookup
  * ("spec.env_vars[2].name") to point at a value, and a budget on node visits
  * so an alias bomb or an alias cycle is an error, not a hang.
+ *
+ * Input a manifest never needs is refused where it is written, before anything
+ * reads it: nesting deeper than CF_YAML_MAX_DEPTH (the rest of the file is
+ * not parsed, so reading stays linear), a tag other than those plain YAML
+ * implies (`!vault`, `!!binary`), a NUL character in a scalar (it would cut
+ * the value short), and a top-level list of manifests.
  */
 #ifndef CF_YAMLTREE_H
 #define CF_YAMLTREE_H
@@ -14,6 +20,10 @@
 #include <stddef.h>
 #include <yaml.h>
 #include "reconciler/error.h"
+
+/* Manifests nest about six levels; 64 leaves room for any other YAML beside
+ * them and keeps libyaml's scanner, whose cost grows with the depth, fast. */
+#define CF_YAML_MAX_DEPTH 64
 
 typedef struct cf_yctx {
 	yaml_document_t *doc;
@@ -26,8 +36,11 @@ typedef struct cf_yctx {
 
 typedef void (*cf_ydoc_fn)(void *ud, cf_yctx *ctx, yaml_node_t *root, int index);
 
-/* Parses every document of buf; a file with no document at all and a syntax
- * error are reported as diagnostics. Returns the number of documents seen. */
+/* Parses every document of buf; a file with no document at all, a syntax
+ * error and the refusals above are reported as diagnostics. A syntax error,
+ * too deep a nesting or a bad alias ends the file; a bad tag or a NUL does
+ * not (the document is still given to fn, its other problems still found).
+ * Returns the number of documents seen. */
 int cf_yaml_each_document(const char *file, const char *buf, size_t len,
 			  cf_diags *diags, cf_ydoc_fn fn, void *ud);
 

@@ -5,6 +5,7 @@
  */
 #include "reconciler/semaphore/client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -14,10 +15,15 @@
 
 #define API_PATH "/api/v1alpha"
 
+/* Plain http only where nothing leaves the machine: a literal loopback
+ * address or exactly localhost. A prefix test would let 127.attacker.example
+ * (a name anyone can register) receive the token in clear. */
 static bool loopback(const char *host)
 {
-	return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "[::1]") ||
-	       !strcmp(host, "::1");
+	struct in_addr v4;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return !strcmp(host, "localhost") || !strcmp(host, "[::1]");
 }
 
 int cf_sem_url_normalize(char **out, const char *org_url, cf_error *err)
