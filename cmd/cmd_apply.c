@@ -26,9 +26,10 @@ static const char help[] =
 	"  --parallelism N               reads in flight at once (default 8)\n"
 	"  --wait-timeout SECONDS        for SYNCING targets and busy agents (default 180)\n"
 	"  --registration-token-dir DIR  where new agent types' tokens go\n"
-	"                                (default .ciform/registration-tokens)\n"
+	"                                (default $XDG_STATE_HOME/ciform/registration-tokens,\n"
+	"                                else ~/.local/state/ciform/registration-tokens)\n"
 	"  --no-color, --org-url URL, --token-file FILE, --context NAME, --git-ref REF,\n"
-	"  --repo DIR: as for plan\n";
+	"  --repo DIR, --request-timeout SECONDS, --max-answer-mb N, --max-requests N: as for plan\n";
 
 static bool confirmed(void)
 {
@@ -109,7 +110,7 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_ERROR;
 	if (rc < 0 && a.plan_file) {
 		cf_error err = {0};
-		if (cf_plan_file_check(&saved, s->plan, &err) != CF_OK)
+		if (cf_plan_file_check(&saved, s->plan, s->cfg.base_url, &err) != CF_OK)
 			rc = cli_error("%s", err.message);
 		cf_error_clear(&err);
 	}

@@ -21,7 +21,10 @@
 	"  --context NAME                the ~/.sem.yaml context to use (default its active one)\n"     \
 	"  --git-ref REF                 read the specs from this commit of the repository holding\n" \
 	"                                PATH (branch, tag, SHA, HEAD~1), not from the work tree\n"   \
-	"  --repo DIR                    the repository for --git-ref (PATHs then relative to it)\n"
+	"  --repo DIR                    the repository for --git-ref (PATHs then relative to it)\n" \
+	"  --request-timeout SECONDS     one request, answer included (default 60)\n"               \
+	"  --max-answer-mb N             refuse an answer larger than this (default 32)\n"          \
+	"  --max-requests N              requests in this run, retries included (default 100000)\n"
 
 static const char plan_help[] =
 	"usage: ciform plan [PATH...] [options]\n\n"
@@ -67,7 +70,7 @@ static int run(int argc, char **argv, const char *verb, const char *help, bool d
 		cf_error err = {0};
 		cf_render_opts ro = {.paths = a.session.paths, .npaths = a.session.npaths,
 				     .git_commit = s->src->git_commit};
-		if (cf_plan_file_write(a.out, s->plan, &ro, &a.session.plan, a.session.repo, &err) != CF_OK)
+		if (cf_plan_file_write(a.out, s->plan, &ro, &a.session.plan, a.session.repo, s->cfg.base_url, &err) != CF_OK)
 			rc = cli_error("%s", err.message);
 		cf_error_clear(&err);
 	}

@@ -1,6 +1,11 @@
 /*
  * ciform validate: check specs offline. Exit 0 when every manifest is valid,
  * 1 when any is invalid or unreadable; every problem is listed, not the first.
+ *
+ * Offline means without secrets too: a pre-merge check of a pull request from
+ * a fork has none, so an environment variable a spec reads is a warning when
+ * it is not set. Warnings never fail the run, unless --strict, for a job that
+ * has the secrets and wants everything a plan would need.
  */
 #include "cmd/cli.h"
 #include "reconciler/manifest.h"
@@ -13,16 +18,28 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: ciform validate [PATH...] [--format text|json] [--git-ref REF [--repo DIR]]\n\n"
+	"usage: ciform validate [PATH...] [--format text|json] [--strict] [--git-ref REF [--repo DIR]]\n\n"
 	"Parses and checks the specs under each PATH (files, or directories walked for\n"
-	"*.yaml and *.yml; default .). Makes no network request.\n\n"
-	"  --format text|json  text: FILE:LINE:COLUMN: message lines on stderr;\n"
-	"                      json: [{\"file\",\"line\",\"column\",\"message\"}] on stdout\n"
+	"*.yaml and *.yml; default .). Makes no network request and needs no secret:\n"
+	"an environment variable named by valueFrom.env that is not set is a warning.\n"
+	"Warnings (also: an empty subject_rules or object_rules list, which lets nobody\n"
+	"deploy) are listed but leave the exit status 0.\n\n"
+	"  --format text|json  text: FILE:LINE:COLUMN: message lines on stderr, warnings as\n"
+	"                      FILE:LINE:COLUMN: warning: message;\n"
+	"                      json: [{\"file\",\"line\",\"column\",\"severity\",\"message\"}] on\n"
+	"                      stdout, severity \"error\" or \"warning\"\n"
+	"  --strict            every valueFrom.env variable must be set (as for plan), and\n"
+	"                      any warning fails the run (exit 1)\n"
 	"  --git-ref REF       read the specs from this commit, not from the work tree\n"
 	"  --repo DIR          the repository for --git-ref (PATHs then relative to it)\n"
 	"  -h, --help          show this help\n";
 
-static void print_summary(const cf_resource_set *set, size_t nfiles)
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void print_summary(const cf_resource_set *set, size_t nfiles, size_t warnings)
 {
 	size_t n[3] = {0};
 	const cf_kind *k[3] = {&cf_sem_agent_type_kind, &cf_sem_target_kind, &cf_sem_retention_kind};
@@ -30,25 +47,31 @@ static void print_summary(const cf_resource_set *set, size_t nfiles)
 		for (size_t j = 0; j < 3; j++)
 			n[j] += set->items[i].kind == k[j];
 	printf("Valid: %zu resources in %zu files (%zu SelfHostedAgentType, %zu DeploymentTarget, "
-	       "%zu ArtifactRetentionPolicy).\n", set->count, nfiles, n[0], n[1], n[2]);
+	       "%zu ArtifactRetentionPolicy)", set->count, nfiles, n[0], n[1], n[2]);
+	if (warnings)
+		printf("; %zu warning%s", warnings, plural(warnings));
+	fputs(".\n", stdout);
 }
 
 int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
+		{"strict", no_argument, NULL, 's'},
 		{"git-ref", required_argument, NULL, 'g'},
 		{"repo", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text";
+	bool strict = false;
 	cf_session_opts so = {0};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
+		case 's': strict = true; break;
 		case 'g': so.git_ref = optarg; break;
 		case 'r': so.repo = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
@@ -70,23 +93,32 @@ int cmd_validate(int argc, char **argv)
 	}
 	cf_diags diags = {0};
 	cf_resource_set *set = NULL;
-	int rc = cf_manifest_load(&set, src, &diags, &err);
+	const cf_load_opts lo = {.offline = !strict, .warnings = true};
+	int rc = cf_manifest_load_opts(&set, src, &lo, &diags, &err);
+	size_t errors = cf_diags_count(&diags, CF_SEV_ERROR);
+	size_t warnings = cf_diags_count(&diags, CF_SEV_WARNING);
+	bool ok = rc == CF_OK && !(strict && warnings);
 	if (json) {
 		char *out = cf_render_diags_json(&diags);
 		fputs(out, stdout);
 		free(out);
-	} else if (rc == CF_OK) {
-		print_summary(set, src->nfiles);
 	} else {
 		char *out = cf_render_diags_text(&diags);
 		fputs(out, stderr);
 		free(out);
+		if (ok)
+			print_summary(set, src->nfiles, warnings);
+		else if (errors && warnings)
+			cli_error("%zu problem%s in the specs (and %zu warning%s)", errors, plural(errors),
+				  warnings, plural(warnings));
+		else if (errors)
+			cli_error("%zu problem%s in the specs", errors, plural(errors));
+		else
+			cli_error("%zu warning%s in the specs (--strict)", warnings, plural(warnings));
 	}
-	if (rc != CF_OK && !json)
-		cli_error("%zu problem%s in the specs", diags.count, diags.count == 1 ? "" : "s");
 	cf_diags_free(&diags);
 	cf_resource_set_free(set);
 	cf_source_free(src);
 	cf_error_clear(&err);
-	return rc == CF_OK ? EXIT_OK : EXIT_ERROR;
+	return ok ? EXIT_OK : EXIT_ERROR;
 }

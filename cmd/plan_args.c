@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 enum { O_FORMAT = 256, O_OUT, O_PLAN, O_DETAILED, O_PRUNE, O_TARGET, O_PARALLELISM, O_NO_COLOR,
-       O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP, O_GIT_REF, O_REPO };
+       O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP, O_GIT_REF, O_REPO,
+       O_REQUEST_TIMEOUT, O_MAX_ANSWER, O_MAX_REQUESTS };
 
 static const struct option opts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
@@ -32,6 +33,9 @@ static const struct option opts[] = {
 	{"yes", no_argument, NULL, O_YES},
 	{"git-ref", required_argument, NULL, O_GIT_REF},
 	{"repo", required_argument, NULL, O_REPO},
+	{"request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT},
+	{"max-answer-mb", required_argument, NULL, O_MAX_ANSWER},
+	{"max-requests", required_argument, NULL, O_MAX_REQUESTS},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -60,7 +64,7 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 		case O_PRUNE: a->session.plan.prune = true; break;
 		case O_TARGET: a->targets[a->ntargets++] = optarg; break;
 		case O_NO_COLOR: a->no_color = true; break;
-		case O_TOKEN_DIR: a->token_dir = optarg; break;
+		case O_TOKEN_DIR: a->token_dir = a->session.plan.token_dir = optarg; break;
 		case O_ORG_URL: a->session.conn.org_url = optarg; break;
 		case O_TOKEN_FILE: a->session.conn.token_file = optarg; break;
 		case O_CONTEXT: a->session.conn.context = optarg; break;
@@ -76,6 +80,22 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 			if ((n = number(optarg, 1, 86400)) < 0)
 				return cli_usage_error(verb, "--wait-timeout takes seconds from 1 to 86400, not '%s'", optarg);
 			a->wait_timeout_ms = n * 1000;
+			break;
+		case O_REQUEST_TIMEOUT:
+			if ((n = number(optarg, 1, 3600)) < 0)
+				return cli_usage_error(verb, "--request-timeout takes seconds from 1 to 3600, not '%s'", optarg);
+			a->session.limits.timeout_ms = n * 1000;
+			break;
+		case O_MAX_ANSWER:
+			if ((n = number(optarg, 1, 4096)) < 0)
+				return cli_usage_error(verb, "--max-answer-mb takes a number from 1 to 4096, not '%s'", optarg);
+			a->session.limits.max_answer_bytes = (size_t)n << 20;
+			break;
+		case O_MAX_REQUESTS:
+			if ((n = number(optarg, 1, 100000000)) < 0)
+				return cli_usage_error(verb, "--max-requests takes a number from 1 to 100000000, not '%s'",
+						       optarg);
+			a->session.limits.max_requests = (unsigned long)n;
 			break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); return EXIT_OK;

@@ -40,9 +40,11 @@ int cf_apply_wait(cf_apply_ctx *ctx, int (*poll)(void *ud, cf_error *err), void 
 			return r;
 		if (r > 0)
 			return CF_OK;
-		if (now_ms() + interval > deadline)
+		long long left = deadline - now_ms();
+		if (left <= 0)
 			return CF_ETIMEOUT;
-		nanosleep(&(struct timespec){interval / 1000, (interval % 1000) * 1000000L}, NULL);
+		long nap = interval < left ? interval : (long)left; /* the last poll comes at the deadline */
+		nanosleep(&(struct timespec){nap / 1000, (nap % 1000) * 1000000L}, NULL);
 		interval = interval * 2 > 2000 ? 2000 : interval * 2;
 	}
 }
@@ -68,6 +70,9 @@ int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, c
 	res->count = plan->count;
 	res->states = cf_xcalloc(plan->count + 1, sizeof(cf_change_state));
 	int rc = CF_OK;
+	for (size_t i = 0; i < plan->count && rc == CF_OK; i++)
+		if (plan->changes[i].kind->preflight)
+			rc = plan->changes[i].kind->preflight(ctx, &plan->changes[i], err);
 	for (size_t i = 0; i < plan->count && rc == CF_OK; i++) {
 		const cf_change *ch = &plan->changes[i];
 		cf_apply_note(ctx, ch, "start");

@@ -1,7 +1,8 @@
 /*
  * apply: carry out a plan, in its order, one change at a time.
  *
- * Each change is handed to its kind's apply hook. On the first failure no
+ * First every change's preflight runs (nothing is changed if one fails);
+ * then each change is handed to its kind's apply hook. On the first failure no
  * further change is started, and the result says which changes were applied,
  * which failed and which were not attempted. Progress is reported through a
  * callback: the library prints nothing.
@@ -14,7 +15,7 @@
 struct cf_sem_client;
 
 typedef struct cf_apply_opts {
-	const char *token_dir; /* registration tokens; NULL: .ciform/registration-tokens */
+	const char *token_dir; /* registration tokens; NULL: token_file.h's default */
 	long wait_timeout_ms;  /* for SYNCING targets and busy agents; 0: 180 s */
 	long poll_first_ms;    /* first poll interval, doubling up to 2 s; 0: 100 ms */
 	/* what: "start", "done", or a note such as where a token was written */

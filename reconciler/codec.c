@@ -60,10 +60,16 @@ static bool hex_run(const char *s, size_t n)
 
 bool cf_is_md5_placeholder(const char *s)
 {
-	size_t n = strlen(s);
-	if (n < 32 || !hex_run(s, 32))
-		return false;
-	return n == 32 || strcmp(s + 32, " [md5]") == 0;
+	return s && strlen(s) == 38 && hex_run(s, 32) && strcmp(s + 32, " [md5]") == 0;
+}
+
+void cf_md5_placeholder_hash(const char *s, char out[33])
+{
+	/* the API lowercases before it compares (check_env_var, check_file in
+	 * public-api's deployments_client/request_formatter.ex) */
+	for (size_t i = 0; i < 32; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[32] = '\0';
 }
 
 bool cf_is_uuid(const char *s)

@@ -19,7 +19,8 @@ const cJSON *cf_json_path(const cJSON *doc, const char *path)
 }
 
 /* [{key, value}] -> {key: md5}; desired values are hashed, live ones are
- * MD5s already, and a "<md5> [md5]" placeholder stands for its hash. */
+ * MD5s already (include_secrets=true), and a "<md5> [md5]" placeholder stands
+ * for its hash. */
 static cJSON *secret_set(const cJSON *list, const cf_diff_field *f, bool desired)
 {
 	cJSON *out = cJSON_CreateObject();
@@ -49,6 +50,12 @@ cJSON *cf_diff_normalize(const cf_diff_field *fields, const cJSON *doc, bool des
 	cJSON *out = cJSON_CreateObject();
 	for (const cf_diff_field *f = fields; f->name; f++) {
 		const cJSON *v = doc ? cf_json_path(doc, desired ? f->desired : f->live) : NULL;
+		const cJSON *kept = desired && !v && f->omitted_keeps_live && ctx->live_norm
+					    ? cJSON_GetObjectItemCaseSensitive(ctx->live_norm, f->name) : NULL;
+		if (kept) {
+			cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(kept, 1));
+			continue;
+		}
 		cJSON *fallback = NULL;
 		if (!v || cJSON_IsNull(v))
 			v = fallback = cJSON_Parse(f->fallback);
@@ -69,16 +76,18 @@ cJSON *cf_diff_normalize(const cf_diff_field *fields, const cJSON *doc, bool des
 	return out;
 }
 
-static void add(cf_field_changes *out, char *path, const cJSON *before, const cJSON *after,
-		const char *change)
+static cf_field_change *add(cf_field_changes *out, char *path, const cJSON *before, const cJSON *after,
+			    const char *change)
 {
 	out->items = cf_xrealloc(out->items, (out->count + 1) * sizeof(*out->items));
 	cf_field_change *c = &out->items[out->count++];
+	memset(c, 0, sizeof(*c));
 	c->path = path;
 	c->sensitive = change != NULL;
 	c->change = change;
 	c->before = change || !before ? NULL : cJSON_Duplicate(before, 1);
 	c->after = change || !after ? NULL : cJSON_Duplicate(after, 1);
+	return c;
 }
 
 static void compare_secrets(cf_field_changes *out, const cf_diff_field *f, const cJSON *before,
@@ -107,7 +116,7 @@ void cf_diff_compare(cf_field_changes *out, const cf_diff_field *fields, const c
 		if (f->type == CF_D_SECRETS)
 			compare_secrets(out, f, b, a);
 		else if (!b || !cJSON_Compare(b, a, 1))
-			add(out, cf_xstrdup(f->name), b, a, NULL);
+			add(out, cf_xstrdup(f->name), b, a, NULL)->list_items = f->list_items;
 	}
 }
 
@@ -115,6 +124,7 @@ void cf_field_changes_free(cf_field_changes *c)
 {
 	for (size_t i = 0; i < c->count; i++) {
 		free(c->items[i].path);
+		free(c->items[i].plain);
 		cJSON_Delete(c->items[i].before);
 		cJSON_Delete(c->items[i].after);
 	}

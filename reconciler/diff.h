@@ -15,7 +15,10 @@
 #include "reconciler/error.h"
 
 typedef struct cf_diff_ctx {
-	const cJSON *roles; /* [{"id","name"}]: ROLE rules compare by name */
+	const cJSON *roles;       /* {"role id": "name"}: ROLE rules compare by name */
+	const cJSON *desired_doc; /* the manifest being planned (live normalisers may look) */
+	const cJSON *live_norm;   /* the live side, normalised first: fields a spec omits keep it */
+	cJSON *notes;             /* ["..."]: what a normaliser wants the plan to say */
 	char *error;        /* set by a normaliser that cannot go on (an unknown role) */
 	char *error_path;   /* and where, in the manifest ("spec.subject_rules[1].subject_id") */
 } cf_diff_ctx;
@@ -34,6 +37,18 @@ typedef struct cf_diff_field {
 	const char *key, *value; /* CF_D_SECRETS: "name"/"value" or "path"/"content" */
 	/* Optional, for CF_D_VALUE: returns a new normalised value of v. */
 	cJSON *(*normalize)(const cJSON *v, bool desired, cf_diff_ctx *ctx);
+	/* A spec that leaves the field out leaves the live value alone (the
+	 * server's update keeps what the body omits); a create gets the server's
+	 * default, which omitted_note describes for the plan. */
+	bool omitted_keeps_live;
+	const char *omitted_note;
+	/* What the plan says when the spec gives an empty list. */
+	const char *empty_note;
+	/* A list shown item by item (added, removed), not as two blobs. */
+	bool list_items;
+	/* CF_D_SECRETS: a value written plainly in the spec (already in git) is
+	 * shown beside "(sensitive)"; values from valueFrom never are. */
+	bool show_plain;
 } cf_diff_field;
 
 typedef struct cf_field_change {
@@ -42,6 +57,8 @@ typedef struct cf_field_change {
 	cJSON *after;
 	bool sensitive;
 	const char *change; /* secrets: "added", "changed" or "removed" */
+	bool list_items;    /* before and after are lists shown item by item */
+	char *plain;        /* secrets: the spec's plain value, when it may be shown */
 } cf_field_change;
 
 typedef struct cf_field_changes {
@@ -50,7 +67,9 @@ typedef struct cf_field_changes {
 } cf_field_changes;
 
 /* The normalised shape of a desired document or a live API object (NULL
- * live: every field at its fallback). NULL with ctx->error on failure. */
+ * live: every field at its fallback). Normalise the live side first: a
+ * desired field the spec omits takes ctx->live_norm's value when the field
+ * says so. NULL with ctx->error on failure. */
 cJSON *cf_diff_normalize(const cf_diff_field *fields, const cJSON *doc, bool desired, cf_diff_ctx *ctx);
 
 /* What differs between two normalised shapes, in table order. */

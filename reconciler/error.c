@@ -43,8 +43,8 @@ void cf_error_clear(cf_error *err)
 	err->code = 0;
 }
 
-void cf_diags_add(cf_diags *d, const char *file, int line, int column,
-		  const char *fmt, ...)
+static void diags_addv(cf_diags *d, cf_severity sev, const char *file, int line, int column,
+		       const char *fmt, va_list ap)
 {
 	if (d->count == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
@@ -54,10 +54,33 @@ void cf_diags_add(cf_diags *d, const char *file, int line, int column,
 	g->file = cf_xstrdup(file ? file : "");
 	g->line = line;
 	g->column = column;
+	g->severity = sev;
+	g->message = vformat(fmt, ap);
+}
+
+void cf_diags_add(cf_diags *d, const char *file, int line, int column, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	g->message = vformat(fmt, ap);
+	diags_addv(d, CF_SEV_ERROR, file, line, column, fmt, ap);
 	va_end(ap);
+}
+
+void cf_diags_add_sev(cf_diags *d, cf_severity sev, const char *file, int line, int column,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diags_addv(d, sev, file, line, column, fmt, ap);
+	va_end(ap);
+}
+
+size_t cf_diags_count(const cf_diags *d, cf_severity sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->count; i++)
+		n += d->items[i].severity == sev;
+	return n;
 }
 
 static int diag_cmp(const void *a, const void *b)
@@ -70,6 +93,8 @@ static int diag_cmp(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->column != y->column)
 		return x->column < y->column ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity < y->severity ? -1 : 1;
 	return strcmp(x->message, y->message);
 }
 

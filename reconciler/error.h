@@ -5,7 +5,9 @@
  * message for an operation that stopped (I/O, HTTP, a refused request); the
  * caller owns it and clears it. A cf_diags collects every problem found in
  * the specs, each with its FILE:LINE:COLUMN, so a run reports all of them,
- * sorted, not just the first.
+ * sorted, not just the first. A problem is an error (the specs cannot be
+ * used) or a warning (they can, but probably do not say what was meant, or
+ * could not be checked completely offline).
  */
 #ifndef CF_ERROR_H
 #define CF_ERROR_H
@@ -36,11 +38,17 @@ int cf_error_set(cf_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cf_error_clear(cf_error *err);
 
+typedef enum cf_severity {
+	CF_SEV_ERROR = 0, /* zero, so every diagnostic made before severities is an error */
+	CF_SEV_WARNING,
+} cf_severity;
+
 typedef struct cf_diag {
 	char *file;
 	int line;   /* 1-based; 0 when the problem has no position */
 	int column; /* 1-based */
 	char *message;
+	cf_severity severity;
 } cf_diag;
 
 typedef struct cf_diags {
@@ -49,9 +57,16 @@ typedef struct cf_diags {
 	size_t cap;
 } cf_diags;
 
+/* Adds an error. */
 void cf_diags_add(cf_diags *d, const char *file, int line, int column,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Sorts by file, line, column, message and drops exact repeats. */
+/* Adds a problem of the given severity. */
+void cf_diags_add_sev(cf_diags *d, cf_severity sev, const char *file, int line, int column,
+		      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* How many of d's problems have severity sev. */
+size_t cf_diags_count(const cf_diags *d, cf_severity sev);
+/* Sorts by file, line, column, message (errors before warnings at one
+ * place) and drops exact repeats. */
 void cf_diags_sort(cf_diags *d);
 void cf_diags_free(cf_diags *d);
 

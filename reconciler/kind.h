@@ -16,11 +16,14 @@
 
 /* What a kind's check may use: the document's YAML for positions, and the
  * source to read files named by the spec. */
+struct cf_load_opts;
+
 typedef struct cf_kctx {
 	cf_yctx *y;
 	yaml_node_t *root;
 	const cf_source *src;
 	size_t file_index;
+	const struct cf_load_opts *opts; /* manifest.h: offline, warnings */
 } cf_kctx;
 
 struct cf_diff_field;
@@ -29,6 +32,7 @@ struct cf_change;
 struct cf_apply_ctx;
 struct cf_resource_set;
 struct cf_sem_client;
+struct cf_plan_opts;
 
 typedef struct cf_kind {
 	const char *name;      /* the manifest's kind: */
@@ -51,6 +55,14 @@ typedef struct cf_kind {
 			 struct cf_sem_client *c, cf_error *err);
 	/* Carries out one change of this kind. */
 	int (*apply)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);
+	/* Optional: why a live resource needs a repair though its fields match
+	 * (a target whose secrets failed to sync, an agent type whose token was
+	 * lost), or NULL; caller frees. *field and *after say what the plan shows. */
+	char *(*live_problem)(const cJSON *api, const struct cf_plan_opts *opts, const char **field,
+			      const char **after);
+	/* Optional: checks, before any change of the plan is made, that this one
+	 * can be carried out to the end (a token directory that can be written). */
+	int (*preflight)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);
 } cf_kind;
 
 /* Reports a diagnostic at the node at path in the document (or the document

@@ -12,6 +12,8 @@
 #include <cjson/cJSON.h>
 #include "reconciler/manifest.h"
 
+struct cf_strmap;
+
 typedef struct cf_live_item {
 	const cf_kind *kind;
 	char *address;
@@ -25,8 +27,15 @@ typedef struct cf_live_item {
 typedef struct cf_live {
 	cf_live_item *items;
 	size_t count;
-	cJSON *roles;    /* [{"id","name",...}], or NULL when no spec needs them */
-	cJSON *projects; /* project reference as written -> {"id","name"} */
+	cJSON *roles;    /* {"role id": "name"} for the ROLE rules in play, or NULL */
+	struct cf_strmap *projects; /* project reference as written -> {id, name} */
+	/* indexes, built as items come (strmap.h) */
+	struct cf_strmap *by_address;   /* address -> item index + 1 */
+	struct cf_strmap *spec_address; /* the set's addresses -> resource */
+	struct cf_strmap *spec_key;     /* "kind project-UUID name" -> resource */
+	const cf_resource_set *set;     /* the set the spec indexes were built from */
+	void **projects_owned;          /* the project references, for freeing */
+	size_t nprojects_owned;
 } cf_live;
 
 /* Adds an item (api is taken over); res is looked up by address in set. */
@@ -34,6 +43,12 @@ cf_live_item *cf_live_add(cf_live *live, const cf_resource_set *set, const cf_ki
 			  const char *address, const char *id, const char *project_id,
 			  const char *name, cJSON *api);
 cf_live_item *cf_live_find(const cf_live *live, const char *address);
+/* The address the specs give a live resource of kind in the project with
+ * that UUID (written by name or by UUID, either way), or NULL. */
+const char *cf_live_spec_address(cf_live *live, const cf_resource_set *set, const cf_kind *kind,
+				 const char *project_id, const char *name);
+/* Records what a project reference as written in a manifest names. */
+void cf_live_add_project(cf_live *live, const char *ref, const char *id, const char *name);
 /* The project UUID and name for a reference as written in a manifest. */
 const char *cf_live_project_id(const cf_live *live, const char *ref);
 const char *cf_live_project_name(const cf_live *live, const char *ref);

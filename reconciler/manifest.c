@@ -29,7 +29,12 @@ const cf_kind *cf_kind_find(const char *name)
 	return NULL;
 }
 
-void cf_kerr(cf_kctx *kc, const char *path, const char *fmt, ...)
+static const cf_load_opts *opts_of(cf_kctx *kc)
+{
+	return kc->opts;
+}
+
+static void kreport(cf_kctx *kc, cf_severity sev, const char *path, const char *fmt, va_list ap)
 {
 	yaml_node_t *at = cf_ypath(kc->y, kc->root, path);
 	/* fall back to the nearest parent that is there */
@@ -45,12 +50,38 @@ void cf_kerr(cf_kctx *kc, const char *path, const char *fmt, ...)
 		at = cf_ypath(kc->y, kc->root, p);
 	}
 	free(p);
-	va_list ap;
-	va_start(ap, fmt);
 	char buf[1024];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (!at)
+		at = kc->root;
+	cf_diags_add_sev(kc->y->diags, sev, kc->y->file, (int)at->start_mark.line + 1,
+			 (int)at->start_mark.column + 1, "%s", buf);
+}
+
+void cf_kerr(cf_kctx *kc, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kreport(kc, CF_SEV_ERROR, path, fmt, ap);
 	va_end(ap);
-	cf_yerr(kc->y, at ? at : kc->root, "%s", buf);
+}
+
+void cf_kwarn(cf_kctx *kc, const char *path, const char *fmt, ...)
+{
+	if (!opts_of(kc)->warnings)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	kreport(kc, CF_SEV_WARNING, path, fmt, ap);
+	va_end(ap);
+}
+
+void cf_kmissing_secret(cf_kctx *kc, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kreport(kc, opts_of(kc)->offline ? CF_SEV_WARNING : CF_SEV_ERROR, path, fmt, ap);
+	va_end(ap);
 }
 
 char *cf_kread(cf_kctx *kc, const char *path, const char *rel, size_t max, size_t *len)
@@ -72,6 +103,7 @@ typedef struct load_state {
 	const cf_source *src;
 	size_t file_index;
 	cf_resource_set *set;
+	const cf_load_opts *opts;
 } load_state;
 
 static const char *str_at(cJSON *doc, const char *section, const char *key)
@@ -183,7 +215,7 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 		cJSON_AddObjectToObject(doc, "metadata");
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "spec"))
 		cJSON_AddObjectToObject(doc, "spec");
-	cf_kctx kc = {.y = y, .root = root, .src = st->src, .file_index = st->file_index};
+	cf_kctx kc = {.y = y, .root = root, .src = st->src, .file_index = st->file_index, .opts = st->opts};
 	add_resource(st, &kc, kind, doc);
 	cJSON_Delete(y->locs); /* still here when no resource took it */
 	y->locs = NULL;
@@ -232,9 +264,16 @@ static void check_duplicates(cf_resource_set *set, cf_diags *diags)
 int cf_manifest_load(cf_resource_set **out, const cf_source *src, cf_diags *diags,
 		     cf_error *err)
 {
+	return cf_manifest_load_opts(out, src, NULL, diags, err);
+}
+
+int cf_manifest_load_opts(cf_resource_set **out, const cf_source *src, const cf_load_opts *opts,
+			  cf_diags *diags, cf_error *err)
+{
 	(void)err;
+	static const cf_load_opts for_plan = {.offline = false, .warnings = false};
 	*out = NULL;
-	size_t before = diags->count;
+	size_t errors_before = cf_diags_count(diags, CF_SEV_ERROR);
 	cf_resource_set *set = cf_xcalloc(1, sizeof(*set));
 	for (size_t i = 0; i < src->nfiles; i++) {
 		const char *path = src->files[i].path;
@@ -250,13 +289,14 @@ int cf_manifest_load(cf_resource_set **out, const cf_source *src, cf_diags *diag
 			cf_error_clear(&rerr);
 			continue;
 		}
-		load_state st = {.src = src, .file_index = i, .set = set};
+		load_state st = {.src = src, .file_index = i, .set = set, .opts = opts ? opts : &for_plan};
 		cf_yaml_each_document(path, buf, len, diags, on_document, &st);
 		free(buf);
 	}
 	check_duplicates(set, diags);
-	if (diags->count > before) {
-		cf_diags_sort(diags);
+	bool invalid = cf_diags_count(diags, CF_SEV_ERROR) > errors_before;
+	cf_diags_sort(diags);
+	if (invalid) {
 		cf_resource_set_free(set);
 		return CF_EINVALID;
 	}

@@ -37,10 +37,10 @@ void cf_uuid_from(char out[37], const char *const *parts, size_t n)
 		 md[12], md[13], md[14], md[15]);
 }
 
-static void sha256_hex(char out[65], char **lines, size_t n)
+void cf_sha256_hex(char out[65], const char *const *lines, size_t n)
 {
 	unsigned char md[32];
-	sha256_parts(md, (const char *const *)lines, n);
+	sha256_parts(md, lines, n);
 	for (unsigned int i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
@@ -66,7 +66,7 @@ static void fingerprint(char out[65], lines *l)
 {
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(char *), str_cmp);
-	sha256_hex(out, l->v, l->n);
+	cf_sha256_hex(out, (const char *const *)l->v, l->n);
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
@@ -128,7 +128,9 @@ static bool is_active(const cJSON *obj, const char *path)
 	return !cJSON_IsFalse(cf_json_path(obj, path));
 }
 
-/* "<md5> [md5]" keeps a live value: there must be one, with that MD5. */
+/* "<md5> [md5]" keeps a live value: there must be one, with that MD5. The
+ * message names the entry, never the MD5 (a short secret's MD5 is a
+ * dictionary look-up away). */
 static void check_placeholders(builder *b, const cf_resource *r, const cJSON *lnorm)
 {
 	for (const cf_diff_field *f = r->kind->diff; f->name; f++) {
@@ -146,20 +148,109 @@ static void check_placeholders(builder *b, const cf_resource *r, const cJSON *ln
 				cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(lnorm, f->name), k));
 			if (!have || strncasecmp(have, v, 32) != 0) {
 				char *at = cf_xasprintf("%s[%d].%s", f->desired, i, f->value);
-				cf_resource_diag(b->diags, r, at, "%s.%s: the placeholder keeps a live value with MD5 "
-						 "%.32s, but the live target has %s", f->name, k, v,
-						 have ? "a different one" : "none");
+				cf_resource_diag(b->diags, r, at, "%s.%s: the [md5] placeholder keeps a live value, but "
+						 "the live target has %s", f->name, k,
+						 have ? "a value with a different MD5" : "no such entry");
 				free(at);
 			}
 		}
 	}
 }
 
+static void note_add(cf_change *c, char *note)
+{
+	c->notes = cf_xrealloc(c->notes, (c->nnotes + 1) * sizeof(char *));
+	c->notes[c->nnotes++] = note;
+}
+
+/* What a reviewer should read beside the fields: the normalisers' notes, a
+ * create's defaults for what the spec omits (instead of the default's value),
+ * and empty lists. */
+static void annotate(builder *b, cf_change *c, const cf_resource *r)
+{
+	const cJSON *n;
+	cJSON_ArrayForEach(n, b->ctx.notes)
+		note_add(c, cf_xstrdup(n->valuestring));
+	for (const cf_diff_field *f = r->kind->diff; f->name; f++) {
+		const cJSON *v = cf_json_path(r->doc, f->desired);
+		if (!v && f->omitted_note && c->action == CF_CREATE) {
+			for (size_t i = 0; i < c->fields.count; i++)
+				if (!strcmp(c->fields.items[i].path, f->name)) {
+					cf_field_change *gone = &c->fields.items[i];
+					free(gone->path);
+					cJSON_Delete(gone->before);
+					cJSON_Delete(gone->after);
+					free(gone->plain);
+					memmove(&c->fields.items[i], &c->fields.items[i + 1],
+						(c->fields.count - i - 1) * sizeof(cf_field_change));
+					c->fields.count--;
+					break;
+				}
+			note_add(c, cf_xstrdup(f->omitted_note));
+		}
+		if (cJSON_IsArray(v) && !v->child && f->empty_note)
+			note_add(c, cf_xstrdup(f->empty_note));
+	}
+}
+
+/* A secret written plainly in the spec is in git already: show it. Its place
+ * in the manifest tells (the loader keeps where each value stood); values
+ * read through valueFrom or source have no such place. */
+static void show_plain_values(cf_change *c, const cf_resource *r)
+{
+	for (size_t i = 0; i < c->fields.count; i++) {
+		cf_field_change *fc = &c->fields.items[i];
+		for (const cf_diff_field *f = r->kind->diff; f->name && fc->sensitive; f++) {
+			size_t nl = strlen(f->name);
+			if (!f->show_plain || strncmp(fc->path, f->name, nl) != 0 || fc->path[nl] != '.')
+				continue;
+			const cJSON *e;
+			int idx = -1;
+			cJSON_ArrayForEach(e, cf_json_path(r->doc, f->desired)) {
+				idx++;
+				const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
+				if (!k || !v || strcmp(k, fc->path + nl + 1) != 0 || cf_is_md5_placeholder(v))
+					continue;
+				char *at = cf_xasprintf("%s[%d].%s", f->desired, idx, f->value);
+				if (cJSON_HasObjectItem(r->locs, at))
+					fc->plain = cf_xstrdup(v);
+				free(at);
+			}
+		}
+	}
+}
+
+/* A live resource that needs a write though its fields match. */
+static cf_change *live_problem(builder *b, const cf_resource *r, const cf_live_item *li, cf_change *c)
+{
+	const char *field = NULL, *after = NULL;
+	char *why = li && r->kind->live_problem ? r->kind->live_problem(li->api, b->opts, &field, &after) : NULL;
+	if (!why)
+		return c;
+	if (!c)
+		c = add_change(b, CF_UPDATE, r->kind, r, li, r->address);
+	c->fields.items = cf_xrealloc(c->fields.items, (c->fields.count + 1) * sizeof(cf_field_change));
+	cf_field_change *f = &c->fields.items[c->fields.count++];
+	memset(f, 0, sizeof(*f));
+	f->path = cf_xstrdup(field);
+	f->before = cJSON_CreateString(why);
+	f->after = cJSON_CreateString(after);
+	c->secrets = true;
+	c->repair = true;
+	free(why);
+	return c;
+}
+
 static void plan_resource(builder *b, const cf_resource *r)
 {
 	const cf_kind *k = r->kind;
 	const cf_live_item *li = cf_live_find(b->live, r->address);
+	cJSON_Delete(b->ctx.notes);
+	b->ctx.notes = cJSON_CreateArray();
+	b->ctx.desired_doc = r->doc;
 	cJSON *lnorm = li ? cf_diff_normalize(k->diff, li->api, false, &b->ctx) : NULL;
+	b->ctx.live_norm = lnorm;
 	size_t before = b->plan->count;
 	if (r->absent) {
 		if (li)
@@ -175,14 +266,20 @@ static void plan_resource(builder *b, const cf_resource *r)
 		check_placeholders(b, r, lnorm);
 		cf_field_changes fields;
 		cf_diff_compare(&fields, k->diff, lnorm, desired);
+		cf_change *c = NULL;
 		if (!li || fields.count) {
-			cf_change *c = add_change(b, li ? CF_UPDATE : CF_CREATE, k, r, li, r->address);
+			c = add_change(b, li ? CF_UPDATE : CF_CREATE, k, r, li, r->address);
 			c->fields = fields;
 			for (size_t i = 0; i < fields.count; i++)
 				c->secrets = c->secrets || fields.items[i].sensitive;
-			set_token(c, lnorm, desired);
 		} else {
 			cf_field_changes_free(&fields);
+		}
+		c = live_problem(b, r, li, c);
+		if (c) {
+			set_token(c, lnorm, desired);
+			annotate(b, c, r);
+			show_plain_values(c, r);
 		}
 		bool want = is_active(r->doc, "spec.active");
 		if (k->has_active && want != (li ? is_active(li->api, "active") : true))
@@ -194,12 +291,14 @@ static void plan_resource(builder *b, const cf_resource *r)
 	}
 	if (li) {
 		char *l = lnorm ? cJSON_PrintUnformatted(lnorm) : cf_xstrdup("");
-		line_add(&b->seen, cf_xasprintf("%s %s %s %d", li->address, li->id ? li->id : "", l,
-						is_active(li->api, "active")));
+		const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(li->api, "state"));
+		line_add(&b->seen, cf_xasprintf("%s %s %s %d %s", li->address, li->id ? li->id : "", l,
+						is_active(li->api, "active"), state ? state : ""));
 		free(l);
 	}
 	if (b->plan->count == before)
 		b->plan->unchanged++;
+	b->ctx.live_norm = NULL;
 	cJSON_Delete(lnorm);
 }
 
@@ -255,6 +354,7 @@ int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live
 	fingerprint(b.plan->live_fingerprint, &b.seen);
 	free(b.ctx.error);
 	free(b.ctx.error_path);
+	cJSON_Delete(b.ctx.notes);
 	if (diags->count > before) {
 		cf_diags_sort(diags);
 		cf_plan_free(b.plan);
@@ -281,6 +381,9 @@ void cf_plan_free(cf_plan *plan)
 		free(c->project_id);
 		free(c->name);
 		cf_field_changes_free(&c->fields);
+		for (size_t j = 0; j < c->nnotes; j++)
+			free(c->notes[j]);
+		free(c->notes);
 	}
 	for (size_t i = 0; i < plan->nunmanaged; i++) {
 		free(plan->unmanaged[i].address);

@@ -1,7 +1,7 @@
 /*
  * plan: the ordered changes that make the live organisation match the specs.
  *
- * Order (CONTRACT 3): creates and updates kind by kind (agent types, then
+ * Order (docs/plan-json.md): creates and updates kind by kind (agent types, then
  * deployment targets), activations and deactivations, retention policies,
  * then deletes (deployment targets before agent types). Each create, update
  * and delete carries a unique_token derived from its address, the live state
@@ -30,6 +30,9 @@ typedef struct cf_change {
 	const cf_resource *res;   /* NULL for the delete of an unmanaged resource */
 	const cf_live_item *live; /* NULL for creates */
 	bool secrets;             /* an update that must send env_vars and files */
+	bool repair;              /* an update that repairs a live problem (kind.h live_problem) */
+	char **notes;             /* what the reviewer should know beyond the fields */
+	size_t nnotes;
 	char token[37];           /* unique_token for create, update, delete */
 } cf_change;
 
@@ -42,6 +45,7 @@ typedef struct cf_unmanaged {
 typedef struct cf_plan_opts {
 	bool prune;
 	const char *const *targets; /* --target ADDRESS, NULL-terminated; NULL: all */
+	const char *token_dir;      /* where one-time tokens are kept (token_file.h); NULL: default */
 } cf_plan_opts;
 
 typedef struct cf_plan {
@@ -62,6 +66,8 @@ int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live
 void cf_plan_free(cf_plan *plan);
 bool cf_plan_has_changes(const cf_plan *plan);
 
+/* 64 hex digits of a SHA-256 over the parts, each followed by its NUL. */
+void cf_sha256_hex(char out[65], const char *const *parts, size_t n);
 /* A UUID from a SHA-256 of the parts (each followed by a NUL). */
 void cf_uuid_from(char out[37], const char *const *parts, size_t n);
 

@@ -10,17 +10,66 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FORMAT "ciform-saved-plan/1"
+#define FORMAT "ciform-saved-plan/2"
+
+/* The plan's own fingerprint: both state fingerprints, the options, the
+ * organisation, and every change ("action address", in order). Computed from
+ * the plan when saving, and from the file's own fields when reading, so any
+ * edit of those fields shows. */
+static void fingerprint_of(char out[65], const char *specs_fp, const char *live_fp, bool prune,
+			   const char *const *targets, const char *org, char *const *changes)
+{
+	size_t n = 0, cap = 8;
+	for (const char *const *t = targets; t && *t; t++)
+		cap++;
+	for (char *const *c = changes; c && *c; c++)
+		cap++;
+	char **parts = cf_xcalloc(cap, sizeof(char *));
+	parts[n++] = cf_xstrdup(specs_fp);
+	parts[n++] = cf_xstrdup(live_fp);
+	parts[n++] = cf_xasprintf("prune=%d", prune);
+	parts[n++] = cf_xasprintf("org=%s", org ? org : "");
+	for (const char *const *t = targets; t && *t; t++)
+		parts[n++] = cf_xasprintf("target=%s", *t);
+	for (char *const *c = changes; c && *c; c++)
+		parts[n++] = cf_xasprintf("change=%s", *c);
+	cf_sha256_hex(out, (const char *const *)parts, n);
+	for (size_t i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+}
+
+static char **change_lines(const cf_plan *plan)
+{
+	char **out = cf_xcalloc(plan->count + 1, sizeof(char *));
+	for (size_t i = 0; i < plan->count; i++)
+		out[i] = cf_xasprintf("%s %s", cf_action_names[plan->changes[i].action], plan->changes[i].address);
+	return out;
+}
+
+static void lines_free(char **l)
+{
+	for (size_t i = 0; l && l[i]; i++)
+		free(l[i]);
+	free(l);
+}
 
 int cf_plan_file_write(const char *path, const cf_plan *plan, const cf_render_opts *ro,
-		       const cf_plan_opts *po, const char *repo, cf_error *err)
+		       const cf_plan_opts *po, const char *repo, const char *org, cf_error *err)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "format", FORMAT);
 	cJSON_AddStringToObject(root, "specs_fingerprint", plan->specs_fingerprint);
 	cJSON_AddStringToObject(root, "live_fingerprint", plan->live_fingerprint);
+	char fp[65];
+	char **changes = change_lines(plan);
+	fingerprint_of(fp, plan->specs_fingerprint, plan->live_fingerprint, po && po->prune,
+		       po ? po->targets : NULL, org, changes);
+	lines_free(changes);
+	cJSON_AddStringToObject(root, "fingerprint", fp);
 	cJSON *opts = cJSON_AddObjectToObject(root, "options");
 	cJSON_AddBoolToObject(opts, "prune", po && po->prune);
+	cJSON_AddStringToObject(opts, "org", org ? org : "");
 	if (repo)
 		cJSON_AddStringToObject(opts, "repo", repo);
 	cJSON *targets = cJSON_AddArrayToObject(opts, "targets");
@@ -83,9 +132,11 @@ int cf_plan_file_read(cf_saved_plan *out, const char *path, cf_error *err)
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
 	const cJSON *paths = cf_json_path(root, "plan.source.paths");
 	int rc = CF_OK;
-	if (!format || strcmp(format, FORMAT) || !cJSON_IsArray(paths) ||
+	const char *org = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "org"));
+	if (!format || strcmp(format, FORMAT) || !cJSON_IsArray(paths) || !org ||
 	    !copy_fingerprint(out->specs_fingerprint, root, "specs_fingerprint") ||
-	    !copy_fingerprint(out->live_fingerprint, root, "live_fingerprint")) {
+	    !copy_fingerprint(out->live_fingerprint, root, "live_fingerprint") ||
+	    !copy_fingerprint(out->fingerprint, root, "fingerprint")) {
 		rc = cf_error_set(err, CF_EUSAGE, "%s: not a plan saved by ciform plan --out", path);
 	} else {
 		out->paths = strings_of(paths, &out->npaths);
@@ -96,6 +147,15 @@ int cf_plan_file_read(cf_saved_plan *out, const char *path, cf_error *err)
 		const char *repo = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "repo"));
 		out->git_commit = commit ? cf_xstrdup(commit) : NULL;
 		out->repo = repo ? cf_xstrdup(repo) : NULL;
+		out->org = cf_xstrdup(org);
+		const cJSON *ch, *changes = cf_json_path(root, "plan.changes");
+		size_t n = 0;
+		out->changes = cf_xcalloc((size_t)cJSON_GetArraySize(changes) + 1, sizeof(char *));
+		cJSON_ArrayForEach(ch, changes) {
+			const char *action = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ch, "action"));
+			const char *address = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ch, "address"));
+			out->changes[n++] = cf_xasprintf("%s %s", action ? action : "?", address ? address : "?");
+		}
 	}
 	cJSON_Delete(root);
 	return rc;
@@ -109,18 +169,40 @@ void cf_saved_plan_clear(cf_saved_plan *s)
 		free(s->targets[i]);
 	free(s->paths);
 	free(s->targets);
+	for (size_t i = 0; s->changes && s->changes[i]; i++)
+		free(s->changes[i]);
+	free(s->changes);
+	free(s->org);
 	free(s->git_commit);
 	free(s->repo);
 	memset(s, 0, sizeof(*s));
 }
 
-int cf_plan_file_check(const cf_saved_plan *saved, const cf_plan *plan, cf_error *err)
+int cf_plan_file_check(const cf_saved_plan *saved, const cf_plan *plan, const char *org, cf_error *err)
 {
+	char fp[65];
+	fingerprint_of(fp, saved->specs_fingerprint, saved->live_fingerprint, saved->prune,
+		       (const char *const *)saved->targets, saved->org, saved->changes);
+	if (strcmp(fp, saved->fingerprint) != 0)
+		return cf_error_set(err, CF_ESTALE, "the saved plan was edited: its options or changes no "
+				    "longer match its fingerprint (run ciform plan --out again)");
+	if (strcmp(saved->org, org) != 0)
+		return cf_error_set(err, CF_ESTALE, "the saved plan was made for %s, not %s", saved->org, org);
 	if (strcmp(saved->specs_fingerprint, plan->specs_fingerprint) != 0)
 		return cf_error_set(err, CF_ESTALE, "the saved plan is stale: the specs changed since it was "
 				    "made (run ciform plan --out again)");
 	if (strcmp(saved->live_fingerprint, plan->live_fingerprint) != 0)
 		return cf_error_set(err, CF_ESTALE, "the saved plan is stale: the live state changed since "
 				    "it was made (run ciform plan --out again)");
+	char **mine = change_lines(plan);
+	size_t n = 0;
+	bool same = true;
+	for (; saved->changes && saved->changes[n] && same; n++)
+		same = n < plan->count && !strcmp(mine[n], saved->changes[n]);
+	same = same && n == plan->count;
+	lines_free(mine);
+	if (!same)
+		return cf_error_set(err, CF_ESTALE, "the saved plan differs from the plan made again from the "
+				    "same state (run ciform plan --out again)");
 	return CF_OK;
 }

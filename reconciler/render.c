@@ -57,14 +57,90 @@ static char *value_text(const cJSON *v)
 	return v ? cJSON_PrintUnformatted(v) : cf_xstrdup("(none)");
 }
 
+/* A string that reads back as itself unquoted in a YAML flow mapping. */
+static bool plain_scalar(const cJSON *v)
+{
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		return false;
+	const char *s = v->valuestring;
+	size_t n = strlen(s);
+	return !strpbrk(s, "{}[],:#'\"\\\t\n\r") && !strchr("-?&*!|>%@` ", s[0]) && s[n - 1] != ' ';
+}
+
+/* A list item as a reader writes it: {type: ROLE, subject_id: Admin}. */
+static char *item_text(const cJSON *it)
+{
+	if (!cJSON_IsObject(it))
+		return value_text(it);
+	buf b = {0};
+	put(&b, "{");
+	for (const cJSON *k = it->child; k; k = k->next) {
+		char *v = plain_scalar(k) ? cf_xstrdup(k->valuestring) : value_text(k);
+		put(&b, "%s%s: %s", k == it->child ? "" : ", ", k->string, v);
+		free(v);
+	}
+	put(&b, "}");
+	return b.s;
+}
+
+static bool list_has(const cJSON *list, const cJSON *it)
+{
+	const cJSON *x;
+	cJSON_ArrayForEach(x, list)
+		if (cJSON_Compare(x, it, 1))
+			return true;
+	return false;
+}
+
+/* A list shown item by item: what is added (+) and removed (-); a list
+ * whose items only moved says so (order matters: first match wins). */
+static void text_list(buf *b, const char *indent, const cJSON *before, const cJSON *after)
+{
+	const cJSON *it;
+	bool any = false;
+	cJSON_ArrayForEach(it, before)
+		if (!list_has(after, it)) {
+			char *t = item_text(it);
+			put(b, "%s- %s\n", indent, t);
+			free(t);
+			any = true;
+		}
+	cJSON_ArrayForEach(it, after)
+		if (!list_has(before, it)) {
+			char *t = item_text(it);
+			put(b, "%s+ %s\n", indent, t);
+			free(t);
+			any = true;
+		}
+	if (!any) {
+		put(b, "%s(the same rules in a new order:)\n", indent);
+		cJSON_ArrayForEach(it, after) {
+			char *t = item_text(it);
+			put(b, "%s  %s\n", indent, t);
+			free(t);
+		}
+	}
+}
+
 static void text_field(buf *b, const cf_change *c, const cf_field_change *f)
 {
 	if (f->sensitive) {
-		put(b, "      %s: (sensitive) %s\n", f->path, f->change);
+		if (f->plain) {
+			char *v = cJSON_PrintUnformatted(&(cJSON){.type = cJSON_String, .valuestring = f->plain});
+			put(b, "      %s: (sensitive) %s -> %s\n", f->path, f->change, v);
+			free(v);
+		} else {
+			put(b, "      %s: (sensitive) %s\n", f->path, f->change);
+		}
 		return;
 	}
 	if (c->action == CF_CREATE && empty_value(f->after))
 		return;
+	if (f->list_items) {
+		put(b, "      %s:\n", f->path);
+		text_list(b, "        ", c->action == CF_CREATE ? NULL : f->before, f->after);
+		return;
+	}
 	char *after = value_text(f->after);
 	if (c->action == CF_CREATE) {
 		put(b, "      %s: %s\n", f->path, after);
@@ -88,6 +164,8 @@ char *cf_render_text(const cf_plan *p, const cf_render_opts *o)
 		    color ? RESET : "", cf_action_names[c->action]);
 		for (size_t j = 0; j < c->fields.count; j++)
 			text_field(&b, c, &c->fields.items[j]);
+		for (size_t j = 0; j < c->nnotes; j++)
+			put(&b, "      # %s\n", c->notes[j]);
 	}
 	if (p->nunmanaged) {
 		put(&b, "%sUnmanaged: live, in scope, and in no spec (--prune deletes them):\n",
@@ -131,7 +209,12 @@ static void md_change(buf *b, const cf_change *c)
 		for (size_t j = 0; j < c->fields.count; j++) {
 			const cf_field_change *f = &c->fields.items[j];
 			if (f->sensitive) {
-				put(b, "| `%s` | (sensitive) | %s |\n", f->path, f->change);
+				char *pc = f->plain ? md_cell(f->plain) : NULL;
+				if (pc)
+					put(b, "| `%s` | (sensitive) | %s: `%s` |\n", f->path, f->change, pc);
+				else
+					put(b, "| `%s` | (sensitive) | %s |\n", f->path, f->change);
+				free(pc);
 				continue;
 			}
 			if (c->action == CF_CREATE && empty_value(f->after))
@@ -144,9 +227,14 @@ static void md_change(buf *b, const cf_change *c)
 			free(bc);
 			free(ac);
 		}
-	} else {
+	} else if (!c->nnotes) {
 		put(b, "No field changes: the resource is %s.\n",
 		    c->action == CF_DELETE ? "deleted" : c->action == CF_ACTIVATE ? "activated" : "deactivated");
+	}
+	for (size_t j = 0; j < c->nnotes; j++) {
+		char *n = md_cell(c->notes[j]);
+		put(b, "%s> %s\n", j ? "" : "\n", n);
+		free(n);
 	}
 	put(b, "\n</details>\n\n");
 }

@@ -2,7 +2,7 @@
  * render: a plan as people and tools read it.
  *
  * Text for terminals and logs (colour only when the caller asks: the library
- * does not know what a terminal is), JSON exactly as CONTRACT 3 shows, and
+ * does not know what a terminal is), JSON exactly as docs/plan-json.md shows, and
  * Markdown for a pull-request comment, never over 60,000 characters. None of
  * them can show a secret: the plan holds only MD5s, and secret fields are
  * rendered as (sensitive) with what happens to them.

@@ -1,8 +1,11 @@
 /*
  * render_diags: spec problems as users and tools read them.
  *
- * Text is one "FILE:LINE:COLUMN: message" per line, the form editors and CI
- * annotators already parse; JSON is [{"file","line","column","message"}].
+ * Text is one "FILE:LINE:COLUMN: message" per error and
+ * "FILE:LINE:COLUMN: warning: message" per warning, the forms editors and CI
+ * annotators already parse (as from a compiler); JSON is
+ * [{"file","line","column","severity","message"}], severity "error" or
+ * "warning".
  */
 #ifndef CF_RENDER_DIAGS_H
 #define CF_RENDER_DIAGS_H

@@ -1,6 +1,7 @@
 /*
- * render_json: the JSON plan of CONTRACT 3, field for field. Other tools
- * parse it: change nothing here without changing the contract.
+ * render_json: the JSON plan (docs/plan-json.md), field for field. Other
+ * tools parse it: change nothing here without changing that document and
+ * format_version.
  */
 #include "reconciler/render.h"
 
@@ -20,6 +21,8 @@ static cJSON *field_json(const cf_field_change *f)
 	cJSON_AddStringToObject(o, "path", f->path);
 	if (f->sensitive) {
 		cJSON_AddStringToObject(o, "change", f->change);
+		if (f->plain) /* written plainly in the spec, so already in git */
+			cJSON_AddStringToObject(o, "after", f->plain);
 	} else {
 		cJSON_AddItemToObject(o, "before", f->before ? cJSON_Duplicate(f->before, 1) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "after", f->after ? cJSON_Duplicate(f->after, 1) : cJSON_CreateNull());
@@ -52,6 +55,9 @@ cJSON *cf_render_json_object(const cf_plan *p, const cf_render_opts *o)
 		cJSON *fields = cJSON_AddArrayToObject(ch, "fields");
 		for (size_t j = 0; j < c->fields.count; j++)
 			cJSON_AddItemToArray(fields, field_json(&c->fields.items[j]));
+		cJSON *notes = c->nnotes ? cJSON_AddArrayToObject(ch, "notes") : NULL;
+		for (size_t j = 0; j < c->nnotes; j++)
+			cJSON_AddItemToArray(notes, cJSON_CreateString(c->notes[j]));
 		cJSON_AddItemToArray(changes, ch);
 	}
 	cJSON *unmanaged = cJSON_AddArrayToObject(root, "unmanaged");

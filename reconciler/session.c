@@ -31,6 +31,12 @@ int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags,
 		rc = cf_sem_config_resolve(&s->cfg, &o->conn, err);
 	if (rc == CF_OK && o->parallelism > 0)
 		s->cfg.parallelism = o->parallelism;
+	if (rc == CF_OK && o->limits.timeout_ms > 0)
+		s->cfg.timeout_ms = o->limits.timeout_ms;
+	if (rc == CF_OK && o->limits.max_answer_bytes > 0)
+		s->cfg.max_answer_bytes = o->limits.max_answer_bytes;
+	if (rc == CF_OK && o->limits.max_requests > 0)
+		s->cfg.max_requests = o->limits.max_requests;
 	if (rc == CF_OK)
 		rc = cf_sem_client_new(&s->client, &s->cfg, err);
 	if (rc == CF_OK) {

@@ -17,6 +17,9 @@ typedef struct cf_session_opts {
 	const char *repo;         /* --repo: the repository for git_ref */
 	cf_sem_settings conn;
 	int parallelism;          /* 0: 8 */
+	/* Bounds that replace the client's defaults where non-zero: timeout_ms,
+	 * max_answer_bytes, max_requests (client.h). */
+	cf_sem_config limits;
 	cf_plan_opts plan;
 	/* While the live state is read: how many API answers came so far. */
 	void (*progress)(void *ud, unsigned long answers);

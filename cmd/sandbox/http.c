@@ -3,6 +3,15 @@
  * delayed by --latency-ms, and possibly failed by --fail-every or
  * --throttle-every before it reaches its route; mutations are saved to
  * --state before the response leaves, so an acknowledged change survives a kill.
+ *
+ * The request is read the way Plug reads it in the real server, because
+ * clients meet these edges: a JSON body is parsed only when its Content-Type
+ * says JSON, a form body is parsed as a form, any other body is ignored; a
+ * body over 8,000,000 bytes is refused; query, body and path parameters are
+ * merged into one set (semaphoreio/semaphore public-api/v1alpha/lib/
+ * pipelines_api/router.ex, plug Plug.Parsers and handle_errors).
+ * Answers carry no Content-Type unless the server sets one: its handlers
+ * call send_resp without put_resp_content_type.
  */
 #include "cmd/sandbox/sandbox.h"
 
@@ -12,46 +21,115 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define PREFIX "/api/v1alpha"
 
+/* Plug.Parsers' default :length for JSON, and the :urlencoded one the
+ * router sets: a longer body is refused before any handler runs. */
+#define MAX_BODY 8000000
+
 typedef struct route {
 	const char *method;
-	const char *pattern; /* segments; ":x" captures one */
+	const char *pattern; /* segments; ":x" captures one (the name shown in stats) */
 	sbx_handler handler;
 	bool mutates;
+	const char *param; /* the server's name for the captured segment */
 } route;
 
+/* semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/router.ex (match ...) and
+ * projecthub-rest-api/lib/projecthub/http_api.ex (get "/api/v1alpha/projects...") */
 static const route routes[] = {
-	{"GET", "/projects", h_projects_list, false},
-	{"GET", "/projects/:name", h_project_get, false},
-	{"GET", "/roles", h_roles_list, false},
-	{"GET", "/self_hosted_agent_types", h_agent_types_list, false},
-	{"POST", "/self_hosted_agent_types", h_agent_type_create, true},
-	{"GET", "/self_hosted_agent_types/:name", h_agent_type_get, false},
-	{"PATCH", "/self_hosted_agent_types/:name", h_agent_type_update, true},
-	{"DELETE", "/self_hosted_agent_types/:name", h_agent_type_delete, true},
-	{"POST", "/self_hosted_agent_types/:name/disable_all", h_agent_type_disable_all, true},
-	{"GET", "/deployment_targets", h_targets_list, false},
-	{"POST", "/deployment_targets", h_target_create, true},
-	{"GET", "/deployment_targets/:id", h_target_get, false},
-	{"PATCH", "/deployment_targets/:id", h_target_update, true},
-	{"DELETE", "/deployment_targets/:id", h_target_delete, true},
-	{"PATCH", "/deployment_targets/:id/activate", h_target_activate, true},
-	{"PATCH", "/deployment_targets/:id/deactivate", h_target_deactivate, true},
-	{"GET", "/artifacts_retention_policies/:project_id", h_retention_get, false},
-	{"POST", "/artifacts_retention_policies", h_retention_set, true},
+	{"GET", "/projects", h_projects_list, false, NULL},
+	{"GET", "/projects/:name", h_project_get, false, "name"},
+	{"GET", "/roles", h_roles_list, false, NULL},
+	{"GET", "/roles/:id", h_role_get, false, "id"},
+	{"GET", "/self_hosted_agent_types", h_agent_types_list, false, NULL},
+	{"POST", "/self_hosted_agent_types", h_agent_type_create, true, NULL},
+	{"GET", "/self_hosted_agent_types/:name", h_agent_type_get, false, "agent_type_name"},
+	{"PATCH", "/self_hosted_agent_types/:name", h_agent_type_update, true, "agent_type_name"},
+	{"DELETE", "/self_hosted_agent_types/:name", h_agent_type_delete, true, "agent_type_name"},
+	{"POST", "/self_hosted_agent_types/:name/disable_all", h_agent_type_disable_all, true, "agent_type_name"},
+	{"GET", "/deployment_targets", h_targets_list, false, NULL},
+	{"POST", "/deployment_targets", h_target_create, true, NULL},
+	{"GET", "/deployment_targets/:id", h_target_get, false, "target_id"},
+	{"PATCH", "/deployment_targets/:id", h_target_update, true, "target_id"},
+	{"DELETE", "/deployment_targets/:id", h_target_delete, true, "target_id"},
+	{"PATCH", "/deployment_targets/:id/activate", h_target_activate, true, "target_id"},
+	{"PATCH", "/deployment_targets/:id/deactivate", h_target_deactivate, true, "target_id"},
+	{"GET", "/artifacts_retention_policies/:project_id", h_retention_get, false, "project_id"},
+	{"POST", "/artifacts_retention_policies", h_retention_set, true, NULL},
 };
 
 typedef struct upload {
 	char *data;
 	size_t len;
+	bool too_large;
 } upload;
 
-const char *sbx_query(sbx_req *rq, const char *key)
+const cJSON *sbx_param(const sbx_req *rq, const char *key)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
+	return cJSON_GetObjectItemCaseSensitive(rq->all, key);
+}
+
+const char *sbx_param_str(const sbx_req *rq, const char *key)
+{
+	return cJSON_GetStringValue(sbx_param(rq, key));
+}
+
+static void put_param(cJSON *all, const char *key, cJSON *v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(all, key);
+	cJSON_AddItemToObject(all, key, v);
+}
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	if (key)
+		put_param(cls, key, value ? cJSON_CreateString(value) : cJSON_CreateNull());
+	return MHD_YES;
+}
+
+/* a=1&b=2, each part percent-decoded, as Plug.Parsers.URLENCODED does */
+static void add_form(cJSON *all, const char *body)
+{
+	char *copy = strdup(body);
+	char *save = NULL;
+	for (char *pair = strtok_r(copy, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(pair, '=');
+		if (eq)
+			*eq++ = '\0';
+		for (char *c = pair; *c; c++)
+			if (*c == '+')
+				*c = ' ';
+		for (char *c = eq; c && *c; c++)
+			if (*c == '+')
+				*c = ' ';
+		MHD_http_unescape(pair);
+		if (eq)
+			MHD_http_unescape(eq);
+		if (*pair)
+			put_param(all, pair, cJSON_CreateString(eq ? eq : ""));
+	}
+	free(copy);
+}
+
+static bool content_type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+	return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static bool is_json_type(const char *ct)
+{
+	if (content_type_is(ct, "application/json"))
+		return true;
+	/* Plug.Parsers.JSON also takes any application/...+json */
+	const char *semi = ct ? strchr(ct, ';') : NULL;
+	size_t n = ct ? (semi ? (size_t)(semi - ct) : strlen(ct)) : 0;
+	return n > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + n - 5, "+json", 5);
 }
 
 /* Matches path against pattern, filling params; segments are URL-decoded by MHD. */
@@ -94,6 +172,7 @@ static void count_route(sbx *s, const char *method, const char *pattern)
 static void stats(sbx *s, sbx_resp *rs)
 {
 	rs->body = cJSON_CreateObject();
+	rs->content_type = "application/json";
 	cJSON_AddNumberToObject(rs->body, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(rs->body, "max_in_flight", s->max_in_flight);
 	cJSON_AddItemToObject(rs->body, "routes", cJSON_Duplicate(s->route_counts, 1));
@@ -110,6 +189,8 @@ static void dispatch(sbx *s, sbx_req *rq, sbx_resp *rs)
 		if (strcmp(r->method, rq->method) != 0)
 			continue;
 		count_route(s, r->method, r->pattern);
+		if (r->param && rq->params[0])
+			put_param(rq->all, r->param, cJSON_CreateString(rq->params[0]));
 		r->handler(s, rq, rs);
 		char *err = NULL;
 		if (r->mutates && rs->status < 300 && sbx_save(s, &err) != 0) {
@@ -119,7 +200,8 @@ static void dispatch(sbx *s, sbx_req *rq, sbx_resp *rs)
 		free(err);
 		return;
 	}
-	sbx_error(rs, 404, "Not Found");
+	/* semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/router.ex match _ */
+	sbx_fail_plain(rs, 404, "oops");
 }
 
 static void sleep_ms(int ms)
@@ -127,6 +209,33 @@ static void sleep_ms(int ms)
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) != 0)
 		;
+}
+
+static void parse_and_dispatch(sbx *s, struct MHD_Connection *conn, const char *url,
+			       const char *method, upload *up, sbx_resp *rs)
+{
+	sbx_req rq = {.method = method, .path = url + strlen(PREFIX), .conn = conn,
+		      .all = cJSON_CreateObject()};
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	bool json = is_json_type(ct), form = content_type_is(ct, "application/x-www-form-urlencoded");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query, rq.all);
+	if ((json || form) && up->too_large) {
+		/* Plug.Parsers.RequestTooLargeError (413), answered by handle_errors */
+		sbx_fail_plain(rs, 413, "Something went wrong");
+	} else if (json && up->len && !(rq.body = cJSON_ParseWithLength(up->data, up->len))) {
+		sbx_fail_plain(rs, 400, "Malformed request: malformed request, the JSON body could not be parsed");
+	} else {
+		if (cJSON_IsObject(rq.body))
+			for (cJSON *it = rq.body->child; it; it = it->next)
+				put_param(rq.all, it->string, cJSON_Duplicate(it, 1));
+		else if (rq.body) /* Plug puts a non-object JSON body under "_json" */
+			put_param(rq.all, "_json", cJSON_Duplicate(rq.body, 1));
+		if (form && up->len)
+			add_form(rq.all, up->data);
+		dispatch(s, &rq, rs);
+	}
+	cJSON_Delete(rq.body);
+	cJSON_Delete(rq.all);
 }
 
 static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const char *method,
@@ -162,53 +271,13 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 		sbx_error(rs, 429, "Too Many Requests");
 		rs->retry_after = 1;
 	} else if (!auth || strcmp(auth, expected) != 0) {
-		sbx_error(rs, 401, "Unauthorized");
+		sbx_fail_text(rs, 401, "Unauthorized"); /* the API gateway, before any service */
 	} else if (strncmp(url, PREFIX "/", strlen(PREFIX) + 1) != 0) {
-		sbx_error(rs, 404, "Not Found");
+		sbx_fail_plain(rs, 404, "oops");
 	} else {
-		sbx_req rq = {.method = method, .path = url + strlen(PREFIX), .conn = conn,
-			      .raw_body = up->data ? up->data : ""};
-		rq.body = up->len ? cJSON_ParseWithLength(up->data, up->len) : NULL;
-		if (up->len && !rq.body && up->data[0] == '{')
-			sbx_error(rs, 400, "Invalid JSON body");
-		else
-			dispatch(s, &rq, rs);
-		cJSON_Delete(rq.body);
+		parse_and_dispatch(s, conn, url, method, up, rs);
 	}
 	pthread_mutex_unlock(&s->lock);
-}
-
-/* The truncate fault: promise a long body, send the start of it, then fail. */
-static ssize_t short_body(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	(void)cls;
-	static const char start[] = "{\"agent_types\": [{\"metadata\": {\"na";
-	if (pos >= sizeof(start) - 1)
-		return MHD_CONTENT_READER_END_WITH_ERROR;
-	size_t n = sizeof(start) - 1 - (size_t)pos;
-	if (n > max)
-		n = max;
-	memcpy(buf, start + pos, n);
-	return (ssize_t)n;
-}
-
-/* --fault: answers as a broken server or proxy would; MHD_NO drops the connection. */
-static enum MHD_Result misbehave(const char *fault, struct MHD_Connection *conn)
-{
-	struct MHD_Response *resp = NULL;
-	if (!strcmp(fault, "close"))
-		return MHD_NO;
-	if (!strcmp(fault, "truncate")) {
-		resp = MHD_create_response_from_callback(4096, 1024, short_body, NULL, NULL);
-	} else {
-		const char *body = !strcmp(fault, "html") ? "<html><body>502 Bad Gateway</body></html>"
-							   : "{\"unexpected\": \"shape\"}";
-		resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(resp, "Content-Type", !strcmp(fault, "html") ? "text/html" : "application/json");
-	}
-	enum MHD_Result r = MHD_queue_response(conn, 200, resp);
-	MHD_destroy_response(resp);
-	return r;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -222,22 +291,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*size) {
-		up->data = realloc(up->data, up->len + *size + 1);
-		memcpy(up->data + up->len, data, *size);
-		up->len += *size;
-		up->data[up->len] = '\0';
+		if (up->too_large || up->len + *size > MAX_BODY) {
+			up->too_large = true; /* keep reading, keep nothing */
+			free(up->data);
+			up->data = NULL;
+			up->len = 0;
+		} else {
+			up->data = realloc(up->data, up->len + *size + 1);
+			memcpy(up->data + up->len, data, *size);
+			up->len += *size;
+			up->data[up->len] = '\0';
+		}
 		*size = 0;
 		return MHD_YES;
 	}
 	sbx *s = cls;
-	if (s->fault && strncmp(url, PREFIX "/", strlen(PREFIX) + 1) == 0)
-		return misbehave(s->fault, conn);
+	sbx_record(s, conn, url, method, up->data);
+	int bad = s->fault ? sbx_misbehave(s->fault, conn, url, method) : -1;
+	if (bad >= 0)
+		return (enum MHD_Result)bad;
 	sbx_resp rs = {.status = 200, .has_more = -1};
 	handle(cls, conn, url, method, up, &rs);
-	char *text = rs.body ? cJSON_PrintUnformatted(rs.body) : strdup("{}");
+	char *text = rs.text ? rs.text : rs.body ? cJSON_PrintUnformatted(rs.body) : strdup("{}");
 	cJSON_Delete(rs.body);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", "application/json");
+	if (rs.content_type)
+		MHD_add_response_header(resp, "Content-Type", rs.content_type);
+	if (rs.page > 0) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", rs.page);
+		MHD_add_response_header(resp, "x-page", v);
+	}
 	if (rs.has_more >= 0)
 		MHD_add_response_header(resp, "x-has-more", rs.has_more ? "true" : "false");
 	if (rs.retry_after > 0) {

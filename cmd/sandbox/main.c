@@ -18,16 +18,20 @@ static const char help[] =
 	"retention policies, projects, roles), on 127.0.0.1. Prints its URL on stdout.\n\n"
 	"  --port N            port to listen on; 0 picks a free one (default 0)\n"
 	"  --token T           the API token clients must send (default: sandbox-token)\n"
-	"  --seed FILE         initial organisation, as JSON (see the README)\n"
+	"  --seed FILE         initial organisation, as JSON (every key: cmd/sandbox/store.c)\n"
 	"  --state FILE        keep the organisation in FILE, saved after every change;\n"
 	"                      when FILE exists it is loaded instead of --seed\n"
 	"  --latency-ms N      delay every request by N ms\n"
 	"  --fail-every N      every Nth request answers 503\n"
 	"  --throttle-every N  every Nth request answers 429 with Retry-After: 1\n"
 	"  --sync-ms N         a target stays SYNCING N ms after its secrets change (default 500)\n"
-	"  --fault MODE        every API request misbehaves: close (the connection, no answer),\n"
+	"  --fault MODE        API requests misbehave: close (the connection, no answer),\n"
 	"                      truncate (the body stops short), html (a 200 that is not JSON),\n"
-	"                      shape (a 200 with JSON of the wrong shape)\n\n"
+	"                      shape (a 200 with JSON of the wrong shape), endless (a body that\n"
+	"                      never ends), slow (a byte every 2 s), endless-pages (project pages\n"
+	"                      always say more come), null-lists (target lists answer null)\n"
+	"  --record FILE       append every API request (method, path, query, body) to FILE as\n"
+	"                      one JSON line, for tests that check what a client sent\n\n"
 	"A target given an env var named SANDBOX_FAIL_SYNC ends its sync UNUSABLE.\n"
 	"GET /_sandbox/stats (no token) counts the requests served, per route.\n";
 
@@ -49,7 +53,7 @@ int main(int argc, char **argv)
 		{"state", required_argument, NULL, 's'},      {"seed", required_argument, NULL, 'S'},
 		{"latency-ms", required_argument, NULL, 'l'}, {"fail-every", required_argument, NULL, 'f'},
 		{"throttle-every", required_argument, NULL, 'T'}, {"sync-ms", required_argument, NULL, 'y'},
-		{"fault", required_argument, NULL, 'F'},
+		{"fault", required_argument, NULL, 'F'},      {"record", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
 	};
 	sbx s = {.token = "sandbox-token", .sync_ms = 500};
@@ -67,12 +71,12 @@ int main(int argc, char **argv)
 		case 'y': s.sync_ms = int_arg("--sync-ms", optarg); break;
 		case 'F':
 			s.fault = optarg;
-			if (strcmp(optarg, "close") && strcmp(optarg, "truncate") && strcmp(optarg, "html") &&
-			    strcmp(optarg, "shape")) {
-				fprintf(stderr, "ciform-sandbox: error: --fault is close, truncate, html or shape\n");
+			if (!sbx_fault_known(optarg)) {
+				fprintf(stderr, "ciform-sandbox: error: unknown --fault '%s' (see --help)\n", optarg);
 				return 1;
 			}
 			break;
+		case 'R': s.record_file = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		default: fputs("ciform-sandbox: error: invalid option (see --help)\n", stderr); return 1;
 		}

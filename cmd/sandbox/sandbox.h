@@ -10,6 +10,7 @@
 #define SBX_SANDBOX_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <cjson/cJSON.h>
 
@@ -22,7 +23,8 @@ typedef struct sbx {
 	int fail_every;     /* every Nth request answers 503 */
 	int throttle_every; /* every Nth request answers 429 with Retry-After: 1 */
 	int sync_ms;        /* how long a target stays SYNCING after its secrets change */
-	const char *fault;  /* close, truncate, html or shape: every API request misbehaves so */
+	const char *fault;  /* faults.c: how API requests misbehave, or NULL */
+	const char *record_file; /* --record: every API request appended as a JSON line */
 	unsigned long requests;
 	int in_flight, max_in_flight; /* concurrent requests now, and the most seen */
 	cJSON *route_counts; /* "METHOD /pattern" -> count, for tests and benchmarks */
@@ -33,24 +35,34 @@ typedef struct sbx_req {
 	const char *method;
 	const char *path;      /* after /api/v1alpha */
 	const char *params[2]; /* the :name parts of the route, in order */
-	cJSON *body;           /* parsed JSON body, or NULL */
-	const char *raw_body;
+	cJSON *body;           /* parsed JSON body (application/json only), or NULL */
+	/* Plug's conn.params: query arguments, overridden by the body's keys
+	 * (JSON object or urlencoded form), overridden by the path's :names. */
+	cJSON *all;
 	void *conn;            /* for query arguments */
 } sbx_req;
 
 typedef struct sbx_resp {
 	int status;
 	cJSON *body;  /* owned; NULL for {} */
+	char *text;   /* owned; when set, the body as is instead of JSON */
+	const char *content_type; /* NULL: no Content-Type header, as Plug's send_resp */
 	int has_more; /* -1: no x-has-more header */
+	int page;     /* > 0: x-page header (projecthub-rest-api) */
 	int retry_after;
 } sbx_resp;
 
 typedef void (*sbx_handler)(sbx *s, sbx_req *rq, sbx_resp *rs);
 
+/* faults.c */
+bool sbx_fault_known(const char *mode);
+/* Answers as --fault says (an MHD_Result), or -1 when the fault leaves this request alone. */
+int sbx_misbehave(const char *fault, void *connection, const char *url, const char *method);
+void sbx_record(sbx *s, void *connection, const char *url, const char *method, const char *body);
+
 /* http.c */
 int sbx_serve(sbx *s, int port, int *bound_port, void **daemon);
 void sbx_stop(void *daemon);
-const char *sbx_query(sbx_req *rq, const char *key);
 
 /* store.c: the state document */
 int sbx_load(sbx *s, const char *seed_file, char **err);
@@ -63,13 +75,34 @@ long long sbx_now_ms(void);
 char *sbx_iso_time(void);
 void sbx_md5_hex(const char *s, size_t len, char out[33]);
 bool sbx_is_uuid(const char *s);
+/* The sandbox's own faults (503, 429): {"message": ...} as JSON. */
 void sbx_error(sbx_resp *rs, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* public-api's Common.respond: the message as a JSON-encoded string. */
+void sbx_fail(sbx_resp *rs, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* public-api's resp(conn, status, msg): the bare text, no Content-Type. */
+void sbx_fail_plain(sbx_resp *rs, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* put_resp_content_type("text/plain") |> resp(...) */
+void sbx_fail_text(sbx_resp *rs, int status, const char *msg);
+/* projecthub-rest-api: {"message": ...} */
+void sbx_fail_message(sbx_resp *rs, int status, const char *msg);
 const char *sbx_str(const cJSON *obj, const char *key); /* "" when missing */
+double sbx_num(const cJSON *obj, const char *key);      /* 0 when missing */
+/* A request parameter (see sbx_req.all), or NULL. */
+const cJSON *sbx_param(const sbx_req *rq, const char *key);
+const char *sbx_param_str(const sbx_req *rq, const char *key); /* NULL unless a string */
+bool sbx_feature(sbx *s, const char *name); /* seed flags, default on */
+/* A project the seed makes invisible to the caller ("member": false) */
+bool sbx_project_hidden(const cJSON *project);
+/* public-api's authorize plugs (pa/deployments/authorize.ex and the others):
+ * 404 "Not found" when the project is not in the organisation, 401
+ * "Permission denied" when the caller is not a member; NULL then. */
+cJSON *sbx_authorize_project(sbx *s, const char *project_id, sbx_resp *rs);
 
 /* handlers, one file per kind */
 void h_projects_list(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_project_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_roles_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_role_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_agent_types_list(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_agent_type_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_agent_type_create(sbx *s, sbx_req *rq, sbx_resp *rs);

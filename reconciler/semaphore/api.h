@@ -19,7 +19,11 @@
 /* projects.c: projects and roles */
 int cf_sem_project_get(cJSON **out, cf_sem_client *c, const char *name, cf_error *err); /* cached */
 int cf_sem_project_list(cJSON **out, cf_sem_client *c, cf_error *err); /* every page */
-int cf_sem_roles_list(cJSON **out, cf_sem_client *c, cf_error *err);   /* the "roles" array */
+/* Role names by id: GET /roles/:id for each id not asked before (in
+ * parallel, cached for the client's life). *out maps id -> name for the ids
+ * that exist; an id the server does not know is left out. GET /roles itself
+ * lists organisation roles only, which deployment targets never use. */
+int cf_sem_role_names(cJSON **out, cf_sem_client *c, const char *const *ids, size_t n, cf_error *err);
 
 /* agent_types.c */
 int cf_sem_agent_type_list(cJSON **out, cf_sem_client *c, cf_error *err); /* the "agent_types" array */

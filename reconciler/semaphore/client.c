@@ -45,6 +45,12 @@ int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *e
 		return cf_error_set(err, CF_EUSAGE, "the client needs an organisation URL and a token");
 	cf_sem_client *c = cf_xcalloc(1, sizeof(*c));
 	c->cfg = *cfg;
+	if (!c->cfg.max_answer_bytes)
+		c->cfg.max_answer_bytes = 32u << 20;
+	if (!c->cfg.max_requests)
+		c->cfg.max_requests = 100000;
+	if (!c->cfg.low_speed_secs)
+		c->cfg.low_speed_secs = 20;
 	c->cfg.base_url = cf_xstrdup(cfg->base_url);
 	c->cfg.token = cf_xstrdup(cfg->token);
 	c->multi = curl_multi_init();
@@ -123,6 +129,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	cf_sem_call *call = ud;
 	size_t n = size * nmemb;
+	if (call->resp_len + n > call->limit) { /* an endless body must not grow us without end */
+		call->too_big = true;
+		return 0;
+	}
 	call->resp = cf_xrealloc(call->resp, call->resp_len + n + 1);
 	memcpy(call->resp + call->resp_len, ptr, n);
 	call->resp_len += n;
@@ -153,6 +163,10 @@ static void start(cf_sem_client *c, cf_sem_call *call)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, call->errbuf);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L); /* a trickling answer is a stalled one */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, c->cfg.low_speed_secs);
+	call->limit = c->cfg.max_answer_bytes;
+	call->too_big = false;
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	free(url);
@@ -167,12 +181,16 @@ static void start(cf_sem_client *c, cf_sem_call *call)
 	curl_multi_add_handle(c->multi, e);
 }
 
-/* The API's own message if the body has one, else the start of the body,
- * with the token (should a server ever echo it) blotted out. */
+/* The server's own words, however it shaped them, with the token (should a
+ * server ever echo it) blotted out and control characters made spaces.
+ * public-api answers a JSON-encoded string ("\"Invalid state: SYNCING\"",
+ * semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/pipelines/common.ex
+ * respond_) or plain text (util/validate.ex); projecthub-rest-api answers
+ * {"message": ...}; the gateway a plain "Unauthorized". */
 static char *excerpt(const cf_sem_client *c, const char *body)
 {
 	cJSON *j = body ? cJSON_Parse(body) : NULL;
-	const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
+	const char *msg = cJSON_GetStringValue(cJSON_IsString(j) ? j : cJSON_GetObjectItemCaseSensitive(j, "message"));
 	char *out = cf_xstrndup(msg ? msg : body ? body : "", EXCERPT_CHARS);
 	cJSON_Delete(j);
 	for (char *p = out; *p; p++)
@@ -193,10 +211,16 @@ static void fail(cf_sem_client *c, cf_sem_call *call, int rc, const char *what)
 {
 	free(call->error);
 	call->rc = rc;
+	/* 401 is a bad token or a good token without permission
+	 * (public-api/v1alpha/lib/pipelines_api/deployments/authorize.ex: "Permission denied") */
 	if (rc == CF_EAUTH)
-		call->error = cf_xasprintf("%s %s: HTTP 401: the API token was refused (check "
-					   "SEMAPHORE_API_TOKEN, --token-file or ~/.sem.yaml)",
-					   call->method, call->path);
+		call->error = cf_xasprintf("%s %s: HTTP 401: %s: the API token was refused, or it lacks "
+					   "permission for this (check SEMAPHORE_API_TOKEN, --token-file or "
+					   "~/.sem.yaml, and the token owner's role)",
+					   call->method, call->path, *what ? what : "Unauthorized");
+	else if (call->status == 403)
+		call->error = cf_xasprintf("%s %s: HTTP 403: %s (a feature of the organisation's plan "
+					   "that is not enabled)", call->method, call->path, what);
 	else if (call->status)
 		call->error = cf_xasprintf("%s %s: HTTP %ld: %s", call->method, call->path, call->status, what);
 	else
@@ -241,7 +265,13 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 	call->headers = NULL;
 	bool idem = call->flags & CF_SEM_IDEMPOTENT;
 	call->retryable = false;
-	if (cc != CURLE_OK) {
+	if (call->too_big) {
+		char *what = cf_xasprintf("the answer is larger than %zu bytes; giving up", call->limit);
+		call->status = 0;
+		fail(c, call, CF_EAPI, what);
+		free(what);
+		return true;
+	} else if (cc != CURLE_OK) {
 		call->status = 0;
 		call->retryable = true;
 		char *what = cf_xasprintf("%s", call->errbuf[0] ? call->errbuf : curl_easy_strerror(cc));
@@ -249,6 +279,10 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 		free(what);
 		/* nothing reached the server when the connection was refused */
 		idem = idem || cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST;
+		/* a server that stalled twice will not answer a third time: a slow
+		 * answer costs two timeouts at most, not max_attempts of them */
+		if (cc == CURLE_OPERATION_TIMEDOUT && call->attempts >= 2)
+			call->retryable = false;
 	} else if (call->status >= 200 && call->status < 300) {
 		cJSON_Delete(call->json);
 		call->json = call->resp_len ? cJSON_ParseWithLength(call->resp, call->resp_len) : cJSON_CreateObject();
@@ -312,6 +346,16 @@ int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err)
 		for (size_t i = 0; i < n && in_flight < (size_t)c->cfg.parallelism; i++) {
 			if (busy[i] || over[i] || calls[i].not_before_ms > now)
 				continue;
+			if (c->requests >= c->cfg.max_requests) {
+				over[i] = true;
+				done++;
+				calls[i].rc = CF_EAPI;
+				free(calls[i].error);
+				calls[i].error = cf_xasprintf("%s %s: not sent: this run already made %lu requests, "
+							      "the most allowed (--max-requests)", calls[i].method,
+							      calls[i].path, c->requests);
+				continue;
+			}
 			start(c, &calls[i]);
 			busy[i] = true;
 			in_flight++;
@@ -321,10 +365,14 @@ int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err)
 		done += reap(c, calls, busy, over, &in_flight);
 		if (done == n)
 			break;
-		/* sleep until the earliest retry is due, or until a transfer moves */
+		/* Sleep until the earliest retry is due, or until a transfer moves.
+		 * A call that only waits for a free slot does not count: the end of
+		 * a transfer wakes the poll (without this, the loop spins). */
 		long long wake = now_ms() + 1000;
+		bool slot = in_flight < (size_t)c->cfg.parallelism;
 		for (size_t i = 0; i < n; i++)
-			if (!busy[i] && !over[i] && calls[i].not_before_ms < wake)
+			if (!busy[i] && !over[i] && (slot || calls[i].not_before_ms > now) &&
+			    calls[i].not_before_ms < wake)
 				wake = calls[i].not_before_ms;
 		int timeout = (int)(wake - now_ms());
 		if (timeout < 0)

@@ -6,7 +6,8 @@
  * `parallelism` transfers in flight, results in submission order. Requests
  * carry the token and the User-Agent the API requires. 429, 502, 503, 504
  * and transport failures are retried (5 attempts, exponential backoff with
- * jitter, Retry-After honoured) when the request is idempotent; anything
+ * jitter, Retry-After honoured) when the request is idempotent (a timeout
+ * only once: a server that stalled twice will not answer); anything
  * else is returned as a cf_error naming the method, the path and the status,
  * never the token.
  */
@@ -27,6 +28,10 @@ typedef struct cf_sem_config {
 	int max_attempts;        /* default 5 */
 	long retry_base_ms;      /* first backoff, default 500 ms; doubles */
 	long retry_max_ms;       /* backoff cap, default 30 s */
+	/* Bounds against a server that misbehaves; 0 takes the default. */
+	size_t max_answer_bytes;     /* one answer's body, default 32 MiB */
+	unsigned long max_requests;  /* requests in one run, retries included, default 100,000 */
+	long low_speed_secs;         /* abort an answer that stalls (< 1 byte/s) this long, default 20 */
 } cf_sem_config;
 
 /* Where the connection settings come from. Explicit values win; then
@@ -77,6 +82,8 @@ typedef struct cf_sem_call {
 	int attempts;
 	long long not_before_ms;
 	long retry_after_ms;
+	size_t limit;     /* max_answer_bytes */
+	bool too_big;
 	char *resp;
 	size_t resp_len;
 	void *easy;

@@ -58,11 +58,8 @@ static cJSON *subject_rules(const cJSON *live, const cJSON *roles)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "type", type);
 		if (!strcmp(type, "ROLE")) {
-			const cJSON *role, *hit = NULL;
-			cJSON_ArrayForEach(role, roles)
-				if (!strcmp(s_of(role, "id"), id))
-					hit = role;
-			cJSON_AddStringToObject(o, "subject_id", hit ? s_of(hit, "name") : id);
+			const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(roles, id));
+			cJSON_AddStringToObject(o, "subject_id", name ? name : id);
 		} else if (!strcmp(type, "USER") && *login) {
 			cJSON_AddStringToObject(o, "git_login", login);
 		} else if (!strcmp(type, "USER") || !strcmp(type, "GROUP")) {
@@ -172,6 +169,23 @@ static int project_id(char **id, cf_sem_client *c, const char *ref, cf_error *er
 	return rc;
 }
 
+/* Live ROLE rules hold role ids: written back as names (GET /roles/:id). */
+static int role_names(cJSON **out, cf_sem_client *c, const cJSON *targets, cf_error *err)
+{
+	const char **ids = NULL;
+	size_t n = 0;
+	const cJSON *t, *r;
+	cJSON_ArrayForEach(t, targets)
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t, "subject_rules"))
+			if (!strcmp(s_of(r, "type"), "ROLE") && *s_of(r, "subject_id")) {
+				ids = cf_xrealloc(ids, (n + 1) * sizeof(*ids));
+				ids[n++] = s_of(r, "subject_id");
+			}
+	int rc = cf_sem_role_names(out, c, ids, n, err);
+	free(ids);
+	return rc;
+}
+
 int cf_sem_export_project(cf_export *out, cf_sem_client *c, const char *project, cf_error *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -179,9 +193,9 @@ int cf_sem_export_project(cf_export *out, cf_sem_client *c, const char *project,
 	cJSON *roles = NULL, *list = NULL;
 	int rc = project_id(&id, c, project, err);
 	if (rc == CF_OK)
-		rc = cf_sem_roles_list(&roles, c, err);
-	if (rc == CF_OK)
 		rc = cf_sem_target_list(&list, c, id, err);
+	if (rc == CF_OK)
+		rc = role_names(&roles, c, list, err);
 	const cJSON *t;
 	cJSON_ArrayForEach(t, (rc == CF_OK ? list : NULL)) {
 		cJSON *full = NULL;
@@ -212,8 +226,12 @@ int cf_sem_export_agent_types(cf_export *out, cf_sem_client *c, cf_error *err)
 		cJSON *d = manifest("SelfHostedAgentType");
 		cJSON_AddStringToObject(cJSON_GetObjectItem(d, "metadata"), "name", name);
 		const cJSON *ns = cf_json_path(a, "spec.agent_name_settings");
-		cJSON_AddItemToObject(cJSON_GetObjectItem(d, "spec"), "agent_name_settings",
-				      ns ? cJSON_Duplicate(ns, 1) : cJSON_CreateObject());
+		cJSON *copy = ns ? cJSON_Duplicate(ns, 1) : cJSON_CreateObject();
+		/* agent-origin types answer "aws": null (public-api/v1alpha/lib/
+		 * pipelines_api/self_hosted_hub_client/response_formatter.ex): absent */
+		if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(copy, "aws")))
+			cJSON_DeleteItemFromObjectCaseSensitive(copy, "aws");
+		cJSON_AddItemToObject(cJSON_GetObjectItem(d, "spec"), "agent_name_settings", copy);
 		add_doc(out, cf_xasprintf("agent-type-%s.yaml", name), d);
 	}
 	cJSON_Delete(list);

@@ -6,11 +6,13 @@
  * it omits. A delete first disables the agents (idle ones, again on every
  * poll as busy ones finish), and gives up after the wait timeout rather than
  * kill running jobs. The registration token of a created agent type goes to a
- * 0600 file in a 0700 directory, and nowhere else.
+ * 0600 file in a 0700 directory, and nowhere else, behind a pending marker
+ * (token_file.h) so that no token is ever lost without the next plan saying so.
  */
 #include "reconciler/apply.h"
 #include "reconciler/semaphore/api.h"
 #include "reconciler/semaphore/kinds.h"
+#include "reconciler/token_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,16 +22,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define SETTING(path, fallback_json)                                                      \
+	{.name = "spec.agent_name_settings." path, .desired = "spec.agent_name_settings." path, \
+	 .live = "spec.agent_name_settings." path, .fallback = fallback_json, .type = CF_D_VALUE}
+
+/* Agent-origin types answer "aws": null: the path finds nothing, the fallback stands. */
 const cf_diff_field cf_sem_agent_type_diff[] = {
-	{"spec.agent_name_settings.assignment_origin", "spec.agent_name_settings.assignment_origin",
-	 "spec.agent_name_settings.assignment_origin", "\"assignment_origin_agent\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.agent_name_settings.release_after", "spec.agent_name_settings.release_after",
-	 "spec.agent_name_settings.release_after", "0", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.agent_name_settings.aws.account_id", "spec.agent_name_settings.aws.account_id",
-	 "spec.agent_name_settings.aws.account_id", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.agent_name_settings.aws.role_name_patterns", "spec.agent_name_settings.aws.role_name_patterns",
-	 "spec.agent_name_settings.aws.role_name_patterns", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
+	SETTING("assignment_origin", "\"assignment_origin_agent\""),
+	SETTING("release_after", "0"),
+	SETTING("aws.account_id", "\"\""),
+	SETTING("aws.role_name_patterns", "\"\""),
+	{.name = NULL},
 };
 
 int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
@@ -65,23 +68,69 @@ static cJSON *agent_type_body(const cf_resource *r)
 	return b;
 }
 
-static int write_token(cf_apply_ctx *ctx, const cf_change *ch, const char *token, cf_error *err)
+/* A create whose token was lost (a pending marker, no token file) is
+ * repaired by deleting and creating the agent type again: the API shows a
+ * registration token only in the create's answer. */
+char *cf_sem_agent_type_live_problem(const cJSON *api, const cf_plan_opts *opts, const char **field,
+				     const char **after)
 {
-	const char *dir = ctx->opts->token_dir ? ctx->opts->token_dir : ".ciform/registration-tokens";
-	int rc = cf_mkdirs(dir, 0700, err);
-	if (rc != CF_OK)
-		return rc;
-	char *path = cf_xasprintf("%s/%s.token", dir, ch->name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	size_t len = strlen(token);
-	if (fd < 0 || fchmod(fd, 0600) != 0 || write(fd, token, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
-		rc = cf_error_set(err, CF_EIO, "%s: the registration token could not be written: %s", path,
-				  strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	const char *name = cJSON_GetStringValue(cf_json_path(api, "metadata.name"));
+	char *dir = cf_token_dir(opts ? opts->token_dir : NULL);
+	bool lost = name && cf_token_lost(dir, name);
+	char *why = lost ? cf_xasprintf("lost: an earlier apply created it, but its token never reached "
+					"%s/%s.token", dir, name) : NULL;
+	free(dir);
+	*field = "registration_token";
+	*after = "a new one (the agent type is deleted and created again)";
+	return why;
+}
+
+int cf_sem_agent_type_preflight(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
+{
+	if (ch->action != CF_CREATE && !ch->repair)
+		return CF_OK;
+	char *dir = cf_token_dir(ctx->opts->token_dir);
+	int rc = cf_token_dir_check(dir, err);
+	free(dir);
+	return rc;
+}
+
+/* Create, with the pending marker written first; a token that cannot be
+ * written is not dropped: the agent type is deleted again, so the next run
+ * creates it afresh. */
+static int create_agent_type(cf_apply_ctx *ctx, const cf_change *ch, const cJSON *body, cf_error *err)
+{
+	char *dir = cf_token_dir(ctx->opts->token_dir), *token = NULL, *path = NULL;
+	cJSON *out = NULL;
+	int rc = cf_token_mark_pending(dir, ch->name, err);
 	if (rc == CF_OK)
+		rc = cf_sem_agent_type_create(&out, &token, ctx->client, body, err);
+	if (rc == CF_OK && !token) {
+		rc = cf_error_set(err, CF_EAPI, "%s: created, but the answer with its registration token was "
+				  "lost; the next plan deletes and creates it again", ch->address);
+	} else if (rc == CF_OK && cf_token_write(&path, dir, ch->name, token, err) != CF_OK) {
+		char *why = cf_xstrdup(err->message);
+		cf_error_clear(err);
+		if (cf_sem_agent_type_delete(ctx->client, ch->name, err) == CF_OK) {
+			cf_token_forget(dir, ch->name);
+			rc = cf_error_set(err, CF_EIO, "%s: the registration token could not be written (%s); the "
+					  "agent type was deleted again, so the next apply creates it afresh",
+					  ch->address, why);
+		} else {
+			rc = cf_error_set(err, CF_EIO, "%s: the registration token could not be written (%s), and "
+					  "the agent type could not be deleted again: reset its registration "
+					  "token in Semaphore, or delete it", ch->address, why);
+		}
+		free(why);
+	} else if (rc == CF_OK) {
 		cf_apply_note(ctx, ch, "registration token written to %s", path);
+	}
+	if (token)
+		memset(token, 0, strlen(token));
+	free(token);
 	free(path);
+	free(dir);
+	cJSON_Delete(out);
 	return rc;
 }
 
@@ -119,23 +168,23 @@ static int delete_agent_type(cf_apply_ctx *ctx, const cf_change *ch, cf_error *e
 int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
 	cJSON *body = ch->res ? agent_type_body(ch->res) : NULL, *out = NULL;
-	char *token = NULL;
 	int rc = CF_OK;
 	if (ch->action == CF_CREATE) {
-		rc = cf_sem_agent_type_create(&out, &token, ctx->client, body, err);
-		if (rc == CF_OK && token)
-			rc = write_token(ctx, ch, token, err);
-		else if (rc == CF_OK)
-			cf_apply_note(ctx, ch, "created, but its answer was lost: reset the registration "
-				      "token in Semaphore");
+		rc = create_agent_type(ctx, ch, body, err);
+	} else if (ch->action == CF_UPDATE && ch->repair) {
+		rc = delete_agent_type(ctx, ch, err);
+		if (rc == CF_OK)
+			rc = create_agent_type(ctx, ch, body, err);
 	} else if (ch->action == CF_UPDATE) {
 		rc = cf_sem_agent_type_update(&out, ctx->client, body, err);
 	} else if (ch->action == CF_DELETE) {
 		rc = delete_agent_type(ctx, ch, err);
+		if (rc == CF_OK) {
+			char *dir = cf_token_dir(ctx->opts->token_dir);
+			cf_token_forget(dir, ch->name);
+			free(dir);
+		}
 	}
-	if (token)
-		memset(token, 0, strlen(token));
-	free(token);
 	cJSON_Delete(out);
 	cJSON_Delete(body);
 	return rc;

@@ -1,8 +1,8 @@
 /*
  * kind_retention: plan and apply for artifact retention policies.
  *
- * The API normalises ages ("7 days" comes back "1 week"), so both sides are
- * normalised the same way before they are compared: durations, not text. A
+ * The API keeps ages in seconds ("7 days" comes back "1 week"), so both sides
+ * are normalised the same way before they are compared: durations, not text. A
  * project whose policy has no rule has, for a plan, no policy: writing one is
  * a create. There is no delete.
  */
@@ -18,24 +18,39 @@ static const char *const levels[] = {"project_level_retention_policies",
 				     "workflow_level_retention_policies",
 				     "job_level_retention_policies", NULL};
 
-/* "14 days" -> "2 weeks", "12 months" -> "1 year", "1 weeks" -> "1 week". */
+/* The server stores an age in seconds and answers with the largest unit
+ * that divides it exactly (public-api/v1alpha/lib/pipelines_api/
+ * artifacthub_client.ex: @one_week, @one_month = 30 days, @one_year = 365
+ * days, age_field_to_string). Both sides go through the same round trip, so
+ * "7 days" equals "1 week" while "12 months" (360 days) differs from "1 year". */
+static const struct { const char *unit; long long seconds; } age_units[] = {
+	{.unit = "year", .seconds = 365LL * 86400},
+	{.unit = "month", .seconds = 30LL * 86400},
+	{.unit = "week", .seconds = 7LL * 86400},
+	{.unit = "day", .seconds = 86400},
+};
+
 static char *normalize_age(const char *age)
 {
 	int n = 0, used = 0;
 	char unit[16] = "";
-	if (sscanf(age, "%d %15s%n", &n, unit, &used) != 2 || age[used] != '\0')
+	if (sscanf(age, "%d %15s%n", &n, unit, &used) != 2 || age[used] != '\0' || n <= 0)
 		return cf_xstrdup(age);
 	size_t ul = strlen(unit);
 	if (ul > 1 && unit[ul - 1] == 's')
 		unit[ul - 1] = '\0';
-	if (!strcmp(unit, "day") && n % 7 == 0) {
-		n /= 7;
-		strcpy(unit, "week");
-	} else if (!strcmp(unit, "month") && n % 12 == 0) {
-		n /= 12;
-		strcpy(unit, "year");
-	}
-	return cf_xasprintf("%d %s%s", n, unit, n == 1 ? "" : "s");
+	long long secs = -1;
+	for (size_t i = 0; i < sizeof(age_units) / sizeof(age_units[0]); i++)
+		if (!strcmp(unit, age_units[i].unit))
+			secs = n * age_units[i].seconds;
+	if (secs < 0)
+		return cf_xstrdup(age);
+	for (size_t i = 0; i < sizeof(age_units) / sizeof(age_units[0]); i++)
+		if (secs % age_units[i].seconds == 0) {
+			long long k = secs / age_units[i].seconds;
+			return cf_xasprintf("%lld %s%s", k, age_units[i].unit, k == 1 ? "" : "s");
+		}
+	return cf_xstrdup(age);
 }
 
 static cJSON *norm_rules(const cJSON *rules, bool desired, cf_diff_ctx *ctx)
@@ -57,14 +72,15 @@ static cJSON *norm_rules(const cJSON *rules, bool desired, cf_diff_ctx *ctx)
 	return out;
 }
 
+#define LEVEL(level)                                                                      \
+	{.name = "spec." level, .desired = "spec." level, .live = level, .fallback = "[]",     \
+	 .type = CF_D_VALUE, .normalize = norm_rules, .list_items = true}
+
 const cf_diff_field cf_sem_retention_diff[] = {
-	{"spec.project_level_retention_policies", "spec.project_level_retention_policies",
-	 "project_level_retention_policies", "[]", CF_D_VALUE, NULL, NULL, norm_rules},
-	{"spec.workflow_level_retention_policies", "spec.workflow_level_retention_policies",
-	 "workflow_level_retention_policies", "[]", CF_D_VALUE, NULL, NULL, norm_rules},
-	{"spec.job_level_retention_policies", "spec.job_level_retention_policies",
-	 "job_level_retention_policies", "[]", CF_D_VALUE, NULL, NULL, norm_rules},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
+	LEVEL("project_level_retention_policies"),
+	LEVEL("workflow_level_retention_policies"),
+	LEVEL("job_level_retention_policies"),
+	{.name = NULL},
 };
 
 static int rule_count(const cJSON *policy)
@@ -90,8 +106,18 @@ int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_sem
 	}
 	cJSON **out = cf_xcalloc(n + 1, sizeof(cJSON *));
 	int rc = cf_sem_get_many(out, c, paths, n, err);
+	for (size_t i = 0; i < n && rc == CF_OK; i++) {
+		bool ok = cJSON_IsObject(out[i]);
+		for (size_t l = 0; levels[l] && ok; l++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(out[i], levels[l]);
+			ok = !v || cJSON_IsNull(v) || cJSON_IsArray(v);
+		}
+		if (!ok)
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a "
+					  "retention policy)", paths[i]);
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (out[i] && rule_count(out[i]) > 0) {
+		if (rc == CF_OK && out[i] && rule_count(out[i]) > 0) {
 			const char *pid = cf_live_project_id(live, want[i]->project);
 			cf_live_add(live, set, &cf_sem_retention_kind, want[i]->address, pid, pid, NULL, out[i]);
 		} else {

@@ -2,11 +2,13 @@
  * kind_target: what plan and apply need to know about deployment targets.
  *
  * Rules compare in order, after normalising: ROLE rules by role name (live
- * UUIDs are mapped through GET /roles), USER rules by git_login when there is
- * one, object rules with ALL's pattern dropped. Secrets compare by MD5.
- * Reads: one list per project, then one secrets read per managed target,
- * each batch in parallel. Writes carry unique_tokens; a write that changes
- * secrets waits until the target has left SYNCING.
+ * ids are named through GET /roles/:id), USER rules by subject_id or
+ * git_login as the spec writes them, object rules complete. Rule lists and
+ * secret lists a spec omits are left as live. Secrets compare by MD5.
+ * Reads: one list per project, one secrets read per managed target, one
+ * read per role id, each batch in parallel. Writes carry unique_tokens; a
+ * create or a secret change waits until the target has left SYNCING, a
+ * delete until the target is gone.
  */
 #include "reconciler/apply.h"
 #include "reconciler/codec.h"
@@ -16,20 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *get_str(const cJSON *o, const char *key)
 {
 	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
 	return v ? v : "";
-}
-
-static const cJSON *role_by(const cJSON *roles, const char *key, const char *value)
-{
-	const cJSON *r;
-	cJSON_ArrayForEach(r, roles)
-		if (!strcmp(get_str(r, key), value))
-			return r;
-	return NULL;
 }
 
 static cJSON *rule(const char *type, const char *k, const char *v)
@@ -41,28 +35,89 @@ static cJSON *rule(const char *type, const char *k, const char *v)
 	return o;
 }
 
+static void norm_error(cf_diff_ctx *ctx, int index, const char *fmt, const char *arg)
+{
+	free(ctx->error);
+	free(ctx->error_path);
+	ctx->error_path = cf_xasprintf("spec.subject_rules[%d].subject_id", index);
+	char *what = cf_xasprintf(fmt, arg);
+	ctx->error = cf_xasprintf("%s: %s", ctx->error_path, what);
+	free(what);
+}
+
+/* A ROLE rule's role as a name. The server resolves names case-insensitively
+ * against project-scope roles and stores the id (public-api/v1alpha/lib/
+ * pipelines_api/deployments_client/request_formatter.ex normalize_roles);
+ * live ids are named through GET /roles/:id (ctx->roles). A name written in
+ * the spec takes the live spelling when they match case-insensitively, so
+ * "contributor" and "Contributor" are the same role. */
+static const char *role_name(const cf_diff_ctx *ctx, const char *id_or_name)
+{
+	const char *named = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx->roles, id_or_name));
+	if (named)
+		return named;
+	const cJSON *r;
+	cJSON_ArrayForEach(r, ctx->roles)
+		if (cJSON_IsString(r) && !strcasecmp(r->valuestring, id_or_name))
+			return r->valuestring;
+	return id_or_name;
+}
+
+/* The subject_ids the spec's USER rules give: those live USER rules compare by id. */
+static bool spec_names_user_id(const cf_diff_ctx *ctx, const char *id)
+{
+	const cJSON *r;
+	cJSON_ArrayForEach(r, cf_json_path(ctx->desired_doc, "spec.subject_rules"))
+		if (!strcmp(get_str(r, "type"), "USER") && *id && !strcmp(get_str(r, "subject_id"), id))
+			return true;
+	return false;
+}
+
+/* USER rules compare by subject_id when the spec gives one, else by
+ * git_login. The server fills git_login only for project members who have
+ * one, so a live rule without it cannot be checked against a login: the plan
+ * says so once instead of showing a change for ever. */
+static cJSON *norm_user(const cJSON *r, bool desired, int index, cf_diff_ctx *ctx)
+{
+	const char *id = get_str(r, "subject_id"), *login = get_str(r, "git_login");
+	if (desired)
+		return *id ? rule("USER", "subject_id", id) : rule("USER", "git_login", login);
+	if (spec_names_user_id(ctx, id))
+		return rule("USER", "subject_id", id);
+	if (*login)
+		return rule("USER", "git_login", login);
+	const cJSON *want = cJSON_GetArrayItem(cf_json_path(ctx->desired_doc, "spec.subject_rules"), index);
+	const char *want_login = get_str(want, "git_login");
+	if (!strcmp(get_str(want, "type"), "USER") && !*get_str(want, "subject_id") && *want_login) {
+		char *note = cf_xasprintf("spec.subject_rules[%d]: the live USER rule has no git_login (user %s "
+					  "is not a project member, or has none): \"%s\" cannot be checked; give "
+					  "subject_id to compare", index, id, want_login);
+		if (ctx->notes)
+			cJSON_AddItemToArray(ctx->notes, cJSON_CreateString(note));
+		free(note);
+		return rule("USER", "git_login", want_login);
+	}
+	return rule("USER", "subject_id", id);
+}
+
 static cJSON *norm_subject_rules(const cJSON *rules, bool desired, cf_diff_ctx *ctx)
 {
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *r;
 	int index = 0;
 	cJSON_ArrayForEach(r, rules) {
-		const char *type = get_str(r, "type"), *id = get_str(r, "subject_id"), *login = get_str(r, "git_login");
+		const char *type = get_str(r, "type"), *id = get_str(r, "subject_id");
 		cJSON *n;
 		if (!strcmp(type, "ROLE")) {
-			const cJSON *role = role_by(ctx->roles, "id", id);
-			if (!role && desired && !cf_is_uuid(id) && !role_by(ctx->roles, "name", id)) {
-				free(ctx->error);
-				free(ctx->error_path);
-				ctx->error_path = cf_xasprintf("spec.subject_rules[%d].subject_id", index);
-				ctx->error = cf_xasprintf("%s: role '%s' does not exist in the organisation",
-							  ctx->error_path, id);
+			const char *name = role_name(ctx, id);
+			if (desired && cf_is_uuid(id) && name == id) {
+				norm_error(ctx, index, "no role has the id '%s'", id);
 				cJSON_Delete(out);
 				return NULL;
 			}
-			n = rule(type, "subject_id", role ? get_str(role, "name") : id);
+			n = rule(type, "subject_id", name);
 		} else if (!strcmp(type, "USER")) {
-			n = *login ? rule(type, "git_login", login) : rule(type, "subject_id", id);
+			n = norm_user(r, desired, index, ctx);
 		} else if (!strcmp(type, "GROUP")) {
 			n = rule(type, "subject_id", id);
 		} else {
@@ -71,9 +126,20 @@ static cJSON *norm_subject_rules(const cJSON *rules, bool desired, cf_diff_ctx *
 		cJSON_AddItemToArray(out, n);
 		index++;
 	}
-	if (cJSON_GetArraySize(out) == 0) /* the server's default */
-		cJSON_AddItemToArray(out, rule("ANY", NULL, NULL));
 	return out;
+}
+
+/* Object rules complete, as the server keeps them: match_mode ALL when none,
+ * pattern "" for ALL. PR rules too: the guard applies their mode and pattern
+ * like any other (ee/gofer/lib/gofer/deployment/guardian.ex object_rule_applies?). */
+static cJSON *complete_object_rule(const cJSON *r)
+{
+	const char *type = get_str(r, "type"), *mode = get_str(r, "match_mode");
+	if (!*mode)
+		mode = "ALL";
+	cJSON *n = rule(type, "match_mode", mode);
+	cJSON_AddStringToObject(n, "pattern", strcmp(mode, "ALL") ? get_str(r, "pattern") : "");
+	return n;
 }
 
 static cJSON *norm_object_rules(const cJSON *rules, bool desired, cf_diff_ctx *ctx)
@@ -82,37 +148,61 @@ static cJSON *norm_object_rules(const cJSON *rules, bool desired, cf_diff_ctx *c
 	(void)ctx;
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *r;
-	cJSON_ArrayForEach(r, rules) {
-		const char *mode = get_str(r, "match_mode");
-		if (!*mode)
-			mode = "ALL";
-		cJSON *n = rule(get_str(r, "type"), "match_mode", mode);
-		cJSON_AddStringToObject(n, "pattern", strcmp(mode, "ALL") ? get_str(r, "pattern") : "");
-		cJSON_AddItemToArray(out, n);
-	}
-	if (cJSON_GetArraySize(out) == 0) {
-		static const char *const types[] = {"BRANCH", "TAG", "PR"};
-		for (size_t i = 0; i < 3; i++) {
-			cJSON *n = rule(types[i], "match_mode", "ALL");
-			cJSON_AddStringToObject(n, "pattern", "");
-			cJSON_AddItemToArray(out, n);
-		}
-	}
+	cJSON_ArrayForEach(r, rules)
+		cJSON_AddItemToArray(out, complete_object_rule(r));
 	return out;
 }
 
+#define SCALAR(field, api) \
+	{.name = field, .desired = field, .live = api, .fallback = "\"\"", .type = CF_D_VALUE}
+
 const cf_diff_field cf_sem_target_diff[] = {
-	{"metadata.description", "metadata.description", "description", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"metadata.url", "metadata.url", "url", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.bookmark_parameter1", "spec.bookmark_parameter1", "bookmark_parameter1", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.bookmark_parameter2", "spec.bookmark_parameter2", "bookmark_parameter2", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.bookmark_parameter3", "spec.bookmark_parameter3", "bookmark_parameter3", "\"\"", CF_D_VALUE, NULL, NULL, NULL},
-	{"spec.subject_rules", "spec.subject_rules", "subject_rules", "[]", CF_D_VALUE, NULL, NULL, norm_subject_rules},
-	{"spec.object_rules", "spec.object_rules", "object_rules", "[]", CF_D_VALUE, NULL, NULL, norm_object_rules},
-	{"spec.env_vars", "spec.env_vars", "env_vars", "[]", CF_D_SECRETS, "name", "value", NULL},
-	{"spec.files", "spec.files", "files", "[]", CF_D_SECRETS, "path", "content", NULL},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
+	SCALAR("metadata.description", "description"),
+	SCALAR("metadata.url", "url"),
+	SCALAR("spec.bookmark_parameter1", "bookmark_parameter1"),
+	SCALAR("spec.bookmark_parameter2", "bookmark_parameter2"),
+	SCALAR("spec.bookmark_parameter3", "bookmark_parameter3"),
+	{
+		.name = "spec.subject_rules", .desired = "spec.subject_rules", .live = "subject_rules",
+		.fallback = "[{\"type\": \"ANY\"}]", .type = CF_D_VALUE, .normalize = norm_subject_rules,
+		.omitted_keeps_live = true, .list_items = true,
+		.omitted_note = "spec.subject_rules: not in the spec: the server's default, anyone may deploy",
+		.empty_note = "spec.subject_rules is empty: nobody can deploy to this target",
+	},
+	{
+		.name = "spec.object_rules", .desired = "spec.object_rules", .live = "object_rules",
+		.fallback = "[{\"type\": \"BRANCH\"}, {\"type\": \"TAG\"}, {\"type\": \"PR\"}]",
+		.type = CF_D_VALUE, .normalize = norm_object_rules,
+		.omitted_keeps_live = true, .list_items = true,
+		.omitted_note = "spec.object_rules: not in the spec: the server's default, every branch, tag and pull request",
+		.empty_note = "spec.object_rules is empty: nothing can be deployed to this target",
+	},
+	{
+		.name = "spec.env_vars", .desired = "spec.env_vars", .live = "env_vars", .fallback = "[]",
+		.type = CF_D_SECRETS, .key = "name", .value = "value",
+		.omitted_keeps_live = true, .show_plain = true,
+	},
+	{
+		.name = "spec.files", .desired = "spec.files", .live = "files", .fallback = "[]",
+		.type = CF_D_SECRETS, .key = "path", .value = "content",
+		.omitted_keeps_live = true,
+	},
+	{.name = NULL},
 };
+
+/* An UNUSABLE target is drift: its secrets did not sync (gofer keeps the old
+ * ones), so apply sends them again. */
+char *cf_sem_target_live_problem(const cJSON *api, const cf_plan_opts *opts, const char **field,
+				 const char **after)
+{
+	(void)opts;
+	if (strcmp(get_str(api, "state"), "UNUSABLE") != 0)
+		return NULL;
+	*field = "state";
+	*after = "USABLE (the secrets are sent again)";
+	const char *msg = get_str(api, "state_message");
+	return cf_xasprintf("UNUSABLE%s%s", *msg ? ": " : "", msg);
+}
 
 /* ---- reading ---- */
 
@@ -129,7 +219,8 @@ static cJSON *projects_in_scope(const cf_live *live, const cf_resource_set *set)
 	return scope;
 }
 
-int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+/* Lists are bare arrays (public-api/v1alpha/lib/pipelines_api/deployments/list.ex). */
+static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
 {
 	cJSON *scope = projects_in_scope(live, set);
 	size_t np = (size_t)cJSON_GetArraySize(scope);
@@ -140,13 +231,30 @@ int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_sem_cl
 	cJSON_ArrayForEach(p, scope)
 		paths[i++] = cf_xasprintf("/deployment_targets?project_id=%s", p->string);
 	int rc = cf_sem_get_many(lists, c, paths, np, err);
+	for (i = 0; i < np && rc == CF_OK; i++)
+		if (!cJSON_IsArray(lists[i]))
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a list)", paths[i]);
 	i = 0;
 	cJSON_ArrayForEach(p, scope) {
 		const cJSON *t;
 		cJSON_ArrayForEach(t, (rc == CF_OK ? lists[i] : NULL)) {
-			char *addr = cf_xasprintf("DeploymentTarget/%s/%s", p->valuestring, get_str(t, "name"));
-			cf_live_add(live, set, &cf_sem_target_kind, addr, get_str(t, "id"), p->string,
-				    get_str(t, "name"), cJSON_Duplicate(t, 1));
+			const char *name = get_str(t, "name");
+			const char *spec = cf_live_spec_address(live, set, &cf_sem_target_kind, p->string, name);
+			if (!cJSON_IsObject(t) || !*name || !*get_str(t, "id")) {
+				rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (a target "
+						  "without a name or an id)", paths[i]);
+				break;
+			}
+			const cf_live_item *twin = spec ? cf_live_find(live, spec) : NULL;
+			if (twin) { /* the API keeps names unique; a server that does not is not guessed at */
+				rc = cf_error_set(err, CF_EAPI, "project %s has two deployment targets named '%s' "
+						  "(%s and %s): ciform cannot tell which %s means", p->valuestring, name,
+						  twin->id, get_str(t, "id"), spec);
+				break;
+			}
+			char *addr = spec ? cf_xstrdup(spec) : cf_xasprintf("DeploymentTarget/%s/%s", p->valuestring, name);
+			cf_live_add(live, set, &cf_sem_target_kind, addr, get_str(t, "id"), p->string, name,
+				    cJSON_Duplicate(t, 1));
 			free(addr);
 		}
 		cJSON_Delete(lists[i]);
@@ -156,23 +264,35 @@ int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_sem_cl
 	free(paths);
 	free(lists);
 	cJSON_Delete(scope);
-	if (rc != CF_OK)
-		return rc;
-	/* secrets, as MD5s, for the targets the specs keep */
+	return rc;
+}
+
+/* Secrets, as MD5s, for the targets the specs keep. */
+static int read_secrets(cf_live *live, cf_sem_client *c, cf_error *err)
+{
 	size_t n = 0;
 	cf_live_item **want = cf_xcalloc(live->count + 1, sizeof(*want));
 	for (size_t k = 0; k < live->count; k++)
 		if (live->items[k].kind == &cf_sem_target_kind && live->items[k].res && !live->items[k].res->absent)
 			want[n++] = &live->items[k];
-	paths = cf_xcalloc(n + 1, sizeof(char *));
+	char **paths = cf_xcalloc(n + 1, sizeof(char *));
 	cJSON **full = cf_xcalloc(n + 1, sizeof(cJSON *));
 	for (size_t k = 0; k < n; k++)
 		paths[k] = cf_xasprintf("/deployment_targets/%s?include_secrets=true", want[k]->id);
-	rc = cf_sem_get_many(full, c, paths, n, err);
+	int rc = cf_sem_get_many(full, c, paths, n, err);
+	for (size_t k = 0; k < n && rc == CF_OK; k++) {
+		const cJSON *env = cJSON_GetObjectItemCaseSensitive(full[k], "env_vars");
+		const cJSON *files = cJSON_GetObjectItemCaseSensitive(full[k], "files");
+		if (!cJSON_IsObject(full[k]) || (env && !cJSON_IsArray(env)) || (files && !cJSON_IsArray(files)))
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a target)",
+					  paths[k]);
+	}
 	for (size_t k = 0; k < n; k++) {
-		if (full[k]) {
+		if (full[k] && rc == CF_OK) {
 			cJSON_Delete(want[k]->api);
 			want[k]->api = full[k];
+		} else {
+			cJSON_Delete(full[k]);
 		}
 		free(paths[k]);
 	}
@@ -182,27 +302,90 @@ int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_sem_cl
 	return rc;
 }
 
-/* ---- writing ---- */
-
-static cJSON *body_rules(const cf_resource *r, const cf_live *live)
+static void add_role_ids(const char ***ids, size_t *n, const cJSON *rules, bool only_uuids)
 {
-	cJSON *rules = cJSON_Duplicate(cf_json_path(r->doc, "spec.subject_rules"), 1);
-	cJSON *it;
-	cJSON_ArrayForEach(it, rules) {
-		const char *id = get_str(it, "subject_id");
-		const cJSON *role = !strcmp(get_str(it, "type"), "ROLE") && !cf_is_uuid(id)
-					    ? role_by(live->roles, "name", id) : NULL;
-		if (role) {
-			cJSON_DeleteItemFromObjectCaseSensitive(it, "subject_id");
-			cJSON_AddStringToObject(it, "subject_id", get_str(role, "id"));
-		}
+	const cJSON *r;
+	cJSON_ArrayForEach(r, rules) {
+		const char *id = get_str(r, "subject_id");
+		if (strcmp(get_str(r, "type"), "ROLE") != 0 || !*id || (only_uuids && !cf_is_uuid(id)))
+			continue;
+		*ids = cf_xrealloc(*ids, (*n + 1) * sizeof(**ids));
+		(*ids)[(*n)++] = id;
 	}
-	return rules;
 }
 
-/* The flat body of a create or update: every field the specs set, the
- * server's defaults for the rest, and both secret lists when asked. */
-static cJSON *target_body(const cf_change *ch, const cf_live *live, bool secrets)
+/* The names of the roles the managed targets' rules hold (live ids, and ids
+ * the specs write), one GET /roles/:id each. */
+static int read_role_names(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+{
+	const char **ids = NULL;
+	size_t n = 0;
+	for (size_t k = 0; k < live->count; k++)
+		if (live->items[k].kind == &cf_sem_target_kind && live->items[k].res)
+			add_role_ids(&ids, &n, cJSON_GetObjectItemCaseSensitive(live->items[k].api, "subject_rules"), false);
+	for (size_t i = 0; i < set->count; i++)
+		if (set->items[i].kind == &cf_sem_target_kind)
+			add_role_ids(&ids, &n, cf_json_path(set->items[i].doc, "spec.subject_rules"), true);
+	cJSON *names = NULL;
+	int rc = cf_sem_role_names(&names, c, ids, n, err);
+	free(ids);
+	cJSON_Delete(live->roles);
+	live->roles = names;
+	return rc;
+}
+
+int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+{
+	int rc = read_lists(live, set, c, err);
+	if (rc == CF_OK)
+		rc = read_secrets(live, c, err);
+	if (rc == CF_OK)
+		rc = read_role_names(live, set, c, err);
+	return rc;
+}
+
+/* ---- writing ---- */
+
+/* A secret list for the body: the spec's entries, a "<md5> [md5]" placeholder
+ * sent as the bare MD5 (the server keeps the old value only for that:
+ * deployments_client/request_formatter.ex check_env_var, check_file; the
+ * suffix would be stored as the secret). A list the spec omits is sent back
+ * as the live MD5s, which keeps every live value: the server replaces both
+ * lists when either is sent. */
+static cJSON *secret_list(const cJSON *spec, const cJSON *live, const char *key, const char *valkey)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e, *from = spec ? spec : live;
+	cJSON_ArrayForEach(e, from) {
+		const char *v = get_str(e, valkey);
+		char md5[33];
+		if (spec && cf_is_md5_placeholder(v)) {
+			cf_md5_placeholder_hash(v, md5);
+			v = md5;
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, key, get_str(e, key));
+		cJSON_AddStringToObject(o, valkey, v);
+		cJSON_AddItemToArray(out, o);
+	}
+	return out;
+}
+
+/* Every object rule with all three keys, or the server answers 400
+ * (public-api/v1alpha/lib/pipelines_api/deployments/common.ex is_map_of_object_rule). */
+static cJSON *object_rules_body(const cJSON *rules)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *r;
+	cJSON_ArrayForEach(r, rules)
+		cJSON_AddItemToArray(out, complete_object_rule(r));
+	return out;
+}
+
+/* The flat body of a create or update: the scalars, each rule list only when
+ * the spec gives one (absent: defaults on create, left alone on update;
+ * request_formatter.ex format_subject_rules), and both secret lists when asked. */
+static cJSON *target_body(const cf_change *ch, bool secrets)
 {
 	const cf_resource *r = ch->res;
 	cJSON *b = cJSON_CreateObject();
@@ -215,16 +398,18 @@ static cJSON *target_body(const cf_change *ch, const cf_live *live, bool secrets
 		const char *v = cJSON_GetStringValue(cf_json_path(r->doc, scalars[i][1]));
 		cJSON_AddStringToObject(b, scalars[i][0], v ? v : "");
 	}
-	cJSON *subject = body_rules(r, live);
-	cJSON_AddItemToObject(b, "subject_rules", subject ? subject : cJSON_CreateArray());
+	const cJSON *subject = cf_json_path(r->doc, "spec.subject_rules");
+	if (cJSON_IsArray(subject)) /* ROLE rules by name or id, as written: the server resolves them */
+		cJSON_AddItemToObject(b, "subject_rules", cJSON_Duplicate(subject, 1));
 	const cJSON *object = cf_json_path(r->doc, "spec.object_rules");
-	cJSON_AddItemToObject(b, "object_rules", object ? cJSON_Duplicate(object, 1) : cJSON_CreateArray());
+	if (cJSON_IsArray(object))
+		cJSON_AddItemToObject(b, "object_rules", object_rules_body(object));
 	if (secrets) {
-		static const char *const lists[][2] = {{"env_vars", "spec.env_vars"}, {"files", "spec.files"}};
-		for (size_t i = 0; i < 2; i++) {
-			const cJSON *l = cf_json_path(r->doc, lists[i][1]);
-			cJSON_AddItemToObject(b, lists[i][0], l ? cJSON_Duplicate(l, 1) : cJSON_CreateArray());
-		}
+		const cJSON *live = ch->live ? ch->live->api : NULL;
+		cJSON_AddItemToObject(b, "env_vars", secret_list(cf_json_path(r->doc, "spec.env_vars"),
+								 cJSON_GetObjectItemCaseSensitive(live, "env_vars"), "name", "value"));
+		cJSON_AddItemToObject(b, "files", secret_list(cf_json_path(r->doc, "spec.files"),
+							      cJSON_GetObjectItemCaseSensitive(live, "files"), "path", "content"));
 	}
 	cJSON_AddStringToObject(b, "unique_token", ch->token);
 	return b;
@@ -236,6 +421,17 @@ typedef struct sync_poll {
 	char *message; /* UNUSABLE's state_message */
 } sync_poll;
 
+/* Server text shown to a person: control characters (a terminal's escape
+ * sequences among them) become '?'. */
+static char *printable(const char *s)
+{
+	char *out = cf_xstrdup(s);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return out;
+}
+
 static int poll_sync(void *ud, cf_error *err)
 {
 	sync_poll *sp = ud;
@@ -246,7 +442,7 @@ static int poll_sync(void *ud, cf_error *err)
 	const char *state = get_str(t, "state");
 	int done = strcmp(state, "SYNCING") != 0;
 	if (!strcmp(state, "UNUSABLE"))
-		sp->message = cf_xstrdup(get_str(t, "state_message"));
+		sp->message = printable(get_str(t, "state_message"));
 	cJSON_Delete(t);
 	return done;
 }
@@ -262,6 +458,32 @@ static int wait_synced(cf_apply_ctx *ctx, const cf_change *ch, const char *id, c
 		rc = cf_error_set(err, CF_EAPI, "%s: the target is UNUSABLE: %s", ch->address,
 				  *sp.message ? sp.message : "(no state_message)");
 	free(sp.message);
+	return rc;
+}
+
+/* A deleted target with secrets goes SYNCING and stays listed until a
+ * worker removes it (ee/gofer/lib/gofer/deployment/model/deployment_queries.ex
+ * delete/2): done when GET answers 404. */
+static int poll_gone(void *ud, cf_error *err)
+{
+	sync_poll *sp = ud;
+	cJSON *t = NULL;
+	int rc = cf_sem_target_describe(&t, sp->client, sp->id, false, err);
+	cJSON_Delete(t);
+	if (rc == CF_ENOTFOUND) {
+		cf_error_clear(err);
+		return 1;
+	}
+	return rc == CF_OK ? 0 : rc;
+}
+
+static int wait_gone(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
+{
+	sync_poll sp = {.client = ctx->client, .id = ch->id};
+	int rc = cf_apply_wait(ctx, poll_gone, &sp, err);
+	if (rc == CF_ETIMEOUT)
+		rc = cf_error_set(err, CF_ETIMEOUT, "%s: deleted, but still listed after the wait timeout",
+				  ch->address);
 	return rc;
 }
 
@@ -281,7 +503,7 @@ int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 	cJSON *out = NULL, *body = NULL;
 	switch (ch->action) {
 	case CF_CREATE:
-		body = target_body(ch, ctx->live, true);
+		body = target_body(ch, true);
 		rc = cf_sem_target_create(&out, c, ch->project_id, body, err);
 		if (rc == CF_OK) {
 			cf_apply_created(ctx, ch->address, get_str(out, "id"));
@@ -289,13 +511,15 @@ int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 		}
 		break;
 	case CF_UPDATE:
-		body = target_body(ch, ctx->live, ch->secrets);
+		body = target_body(ch, ch->secrets);
 		rc = cf_sem_target_update(&out, c, ch->id, body, err);
 		if (rc == CF_OK && ch->secrets)
 			rc = wait_synced(ctx, ch, ch->id, err);
 		break;
 	case CF_DELETE:
 		rc = cf_sem_target_delete(c, ch->id, ch->token, err);
+		if (rc == CF_OK)
+			rc = wait_gone(ctx, ch, err);
 		break;
 	case CF_ACTIVATE:
 		rc = cf_sem_target_activate(c, cf_apply_id(ctx, ch), err);

@@ -21,6 +21,11 @@ int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, struct
 			       cf_error *err);
 
 int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
+int cf_sem_agent_type_preflight(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
+char *cf_sem_agent_type_live_problem(const cJSON *api, const cf_plan_opts *opts, const char **field,
+				     const char **after);
+char *cf_sem_target_live_problem(const cJSON *api, const cf_plan_opts *opts, const char **field,
+				 const char **after);
 int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
 int cf_sem_retention_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
 

@@ -1,12 +1,16 @@
 /*
  * projects: projects by name (cached for the client's life: a plan resolves
  * the same project for every target of it) or all of them page by page, and
- * the organisation's roles.
+ * the names of the roles that deployment targets' rules hold by id.
  */
 #include "reconciler/semaphore/api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* The server serves pages 1 to 100 (http_api.ex). */
+#define CF_SEM_MAX_PROJECT_PAGES 100
 
 int cf_sem_project_get(cJSON **out, cf_sem_client *c, const char *name, cf_error *err)
 {
@@ -32,7 +36,16 @@ int cf_sem_project_get(cJSON **out, cf_sem_client *c, const char *name, cf_error
 int cf_sem_project_list(cJSON **out, cf_sem_client *c, cf_error *err)
 {
 	cJSON *all = cJSON_CreateArray();
+	/* Each page is filtered by the caller's permissions, so an empty page can
+	 * still say x-has-more: true: follow the header, never the emptiness
+	 * (projecthub-rest-api lib/projecthub/http_api.ex). */
 	for (int page = 1;; page++) {
+		if (page > CF_SEM_MAX_PROJECT_PAGES) {
+			cJSON_Delete(all);
+			*out = NULL;
+			return cf_error_set(err, CF_EAPI, "GET /projects: still x-has-more after %d pages; "
+					    "giving up", CF_SEM_MAX_PROJECT_PAGES);
+		}
 		cf_sem_call call;
 		cf_sem_call_init(&call, "GET", CF_SEM_IDEMPOTENT, NULL, "/projects?page=%d", page);
 		int rc = cf_sem_run(c, &call, 1, err);
@@ -44,7 +57,7 @@ int cf_sem_project_list(cJSON **out, cf_sem_client *c, cf_error *err)
 			*out = NULL;
 			return rc;
 		}
-		bool more = call.has_more == 1 && cJSON_GetArraySize(call.json) > 0;
+		bool more = call.has_more == 1;
 		for (cJSON *p = call.json->child, *next; p; p = next) {
 			next = p->next;
 			cJSON_AddItemToArray(all, cJSON_DetachItemViaPointer(call.json, p));
@@ -57,7 +70,61 @@ int cf_sem_project_list(cJSON **out, cf_sem_client *c, cf_error *err)
 	return CF_OK;
 }
 
-int cf_sem_roles_list(cJSON **out, cf_sem_client *c, cf_error *err)
+/* ROLE rules come back as role ids (public-api/v1alpha/lib/pipelines_api/
+ * deployments_client/request_formatter.ex normalize_roles); GET /roles/:id
+ * (pipelines_api/roles/describe.ex) names each. */
+int cf_sem_role_names(cJSON **out, cf_sem_client *c, const char *const *ids, size_t n, cf_error *err)
 {
-	return cf_sem_get_list(out, c, "/roles", "roles", err);
+	cJSON *cache = cJSON_GetObjectItemCaseSensitive(cf_sem_client_cache(c), "roles");
+	if (!cache)
+		cache = cJSON_AddObjectToObject(cf_sem_client_cache(c), "roles");
+	char **paths = cf_xcalloc(n + 1, sizeof(char *));
+	const char **asked = cf_xcalloc(n + 1, sizeof(char *));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool dup = cJSON_HasObjectItem(cache, ids[i]);
+		for (size_t k = 0; k < m && !dup; k++)
+			dup = !strcmp(asked[k], ids[i]);
+		if (dup)
+			continue;
+		char *e = cf_sem_escape(ids[i]);
+		paths[m] = cf_xasprintf("/roles/%s", e);
+		asked[m++] = ids[i];
+		free(e);
+	}
+	cf_sem_call *calls = cf_xcalloc(m + 1, sizeof(*calls));
+	for (size_t k = 0; k < m; k++)
+		cf_sem_call_init(&calls[k], "GET", CF_SEM_IDEMPOTENT, NULL, "%s", paths[k]);
+	int rc = cf_sem_run(c, calls, m, err);
+	if (rc == CF_ENOTFOUND || rc == CF_OK) {
+		rc = CF_OK;
+		cf_error_clear(err);
+		for (size_t k = 0; k < m && rc == CF_OK; k++) {
+			const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(calls[k].json, "name"));
+			if (calls[k].rc == CF_ENOTFOUND)
+				cJSON_AddNullToObject(cache, asked[k]); /* no such role: asked once */
+			else if (calls[k].rc != CF_OK)
+				rc = cf_error_set(err, calls[k].rc, "%s", calls[k].error);
+			else if (!name)
+				rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no role name)",
+						  paths[k]);
+			else
+				cJSON_AddStringToObject(cache, asked[k], name);
+		}
+	}
+	for (size_t k = 0; k < m; k++) {
+		cf_sem_call_clear(&calls[k]);
+		free(paths[k]);
+	}
+	free(calls);
+	free(paths);
+	free(asked);
+	cJSON *names = cJSON_CreateObject();
+	for (size_t i = 0; i < n && rc == CF_OK; i++) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cache, ids[i]));
+		if (name && !cJSON_HasObjectItem(names, ids[i]))
+			cJSON_AddStringToObject(names, ids[i], name);
+	}
+	*out = names;
+	return rc;
 }

@@ -4,6 +4,9 @@
  * release_after is seconds an agent's name stays reserved after it
  * disconnects; the API takes 0 (release at once) or at least 60. The aws
  * block exists only for names assigned through AWS STS, and is then required.
+ * `aws: null`, as the API answers for other agent types, is no aws block; an
+ * account_id written as a number is taken as the text it is written as (a
+ * leading 0 kept), the API's type being a string.
  */
 #include "reconciler/kind.h"
 #include "reconciler/semaphore/kinds.h"
@@ -55,7 +58,8 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 			release->valuedouble);
 	const char *origin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "assignment_origin"));
 	bool sts = origin && strcmp(origin, "assignment_origin_aws_sts") == 0;
-	bool has_aws = cf_ypath(kc->y, kc->root, "spec.agent_name_settings.aws") != NULL;
+	yaml_node_t *aws = cf_ypath(kc->y, kc->root, "spec.agent_name_settings.aws");
+	bool has_aws = aws && !cf_yis_null(aws);
 	if (sts && !has_aws)
 		cf_kerr(kc, "spec.agent_name_settings.assignment_origin",
 			"spec.agent_name_settings.aws: required with assignment_origin_aws_sts "
@@ -78,4 +82,6 @@ const cf_kind cf_sem_agent_type_kind = {
 	.has_active = false,
 	.read_live = cf_sem_agent_type_read_live,
 	.apply = cf_sem_agent_type_apply,
+	.live_problem = cf_sem_agent_type_live_problem,
+	.preflight = cf_sem_agent_type_preflight,
 };

@@ -13,7 +13,9 @@
 
 #define AGE_PATTERN "([1-9]|1[0-2]) (day|days|week|weeks|month|months|year|years)"
 #define MAX_RULES_PER_LEVEL 10
-#define MAX_SELECTOR_CHARS 100
+/* bytes, not characters: artifacthub checks len(rule.Selector) in Go
+ * (artifacthub/pkg/models/retention_policy.go) */
+#define MAX_SELECTOR_BYTES 100
 
 static const cf_field rule_fields[] = {
 	{"selector", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
@@ -46,14 +48,6 @@ static const cf_field metadata_fields[] = {
 
 static const cf_field document_fields[] = {CF_DOCUMENT_FIELDS(metadata_fields, spec_fields)};
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static void check(cf_kctx *kc, cJSON *doc, bool absent)
 {
 	if (absent)
@@ -74,11 +68,11 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 				cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(rules, i), "selector"));
 			if (!sel)
 				continue;
-			size_t chars = utf8_chars(sel);
+			size_t bytes = strlen(sel);
 			snprintf(path, sizeof(path), "spec.%s[%d].selector", levels[l], i);
-			if (chars < 1 || chars > MAX_SELECTOR_CHARS)
-				cf_kerr(kc, path, "%s: must be 1 to %d characters long, not %zu", path,
-					MAX_SELECTOR_CHARS, chars);
+			if (bytes < 1 || bytes > MAX_SELECTOR_BYTES)
+				cf_kerr(kc, path, "%s: must be 1 to %d bytes long, not %zu", path,
+					MAX_SELECTOR_BYTES, bytes);
 		}
 	}
 	if (total == 0)
@@ -101,4 +95,6 @@ const cf_kind cf_sem_retention_kind = {
 	.has_active = false,
 	.read_live = cf_sem_retention_read_live,
 	.apply = cf_sem_retention_apply,
+	.live_problem = NULL,
+	.preflight = NULL,
 };

@@ -5,10 +5,16 @@
  * (object rules, REGEX patterns compiled with PCRE2 as the server does), and
  * the secrets the target hands to jobs. Secrets come from the spec, from the
  * environment or from files inside the spec tree; they are resolved here so
- * later stages see plain values, and no message ever quotes one.
+ * later stages see plain values, and no message ever quotes one (nor the MD5
+ * of one).
+ *
+ * It reads the YAML `sem get dt NAME -o yaml` prints (semaphoreci/cli
+ * api/models/deployment_target_v1_alpha.go): every file there carries
+ * `source: ""` beside its content, which sem reads as "no source".
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/kind.h"
+#include "reconciler/manifest.h"
 #include "reconciler/semaphore/kinds.h"
 #include "reconciler/codec.h"
 
@@ -17,7 +23,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The API's limit on a target's env var values and file contents together. */
+/* The limit on a target's env var values and file contents together, as
+ * stored: files count as their base64 text (secrethub model/content.ex
+ * total_size, over byte_size of each value and content). */
 #define SECRETS_MAX_BYTES (6u * 1024 * 1024)
 
 static const char *const subject_types[] = {"ANY", "USER", "ROLE", "GROUP", "AUTO", NULL};
@@ -69,6 +77,9 @@ static const cf_field spec_fields[] = {
 	{"env_vars", CF_T_LIST, 0, env_var_fields, NULL, NULL, NULL},
 	{"files", CF_T_LIST, 0, file_fields, NULL, NULL, NULL},
 	CF_SPEC_OUTPUT_ONLY,
+	/* output-only: the target's latest deployment, which the API answers
+	 * with (public-api deployments_client/response_formatter.ex) and sem prints */
+	{"last_deployment", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},
 	CF_FIELDS_END,
 };
 
@@ -141,10 +152,11 @@ static void check_object_rules(cf_kctx *kc, cJSON *rules)
 			continue;
 		char path[64];
 		snprintf(path, sizeof(path), "spec.object_rules[%d]", i);
+		/* PR rules too: the server checks and applies match_mode and
+		 * pattern for every type (ee/gofer deployment/object_rule.ex
+		 * changeset, deployment/guardian.ex object_rule_applies?) */
 		bool exact_or_regex = mode && strcmp(mode, "ALL") != 0;
-		if (!strcmp(type, "PR") && exact_or_regex) {
-			cf_kerr(kc, path, "%s: a PR rule matches every pull request: match_mode must be ALL", path);
-		} else if (exact_or_regex && !nonempty(pattern)) {
+		if (exact_or_regex && !nonempty(pattern)) {
 			cf_kerr(kc, path, "%s: match_mode %s needs a pattern", path, mode);
 		} else if (mode && !strcmp(mode, "REGEX")) {
 			char ppath[80];
@@ -153,6 +165,9 @@ static void check_object_rules(cf_kctx *kc, cJSON *rules)
 		}
 	}
 }
+
+/* Why an empty secret is refused before sending rather than by the API. */
+#define EMPTY_SECRET_WHY "the API would take it and leave the target unusable"
 
 /* Replaces valueFrom by the value it names; returns the value's size. */
 static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool absent)
@@ -164,10 +179,15 @@ static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool ab
 		cf_kerr(kc, path, "%s: give exactly one of value and valueFrom", path);
 		return 0;
 	}
-	if (!from)
-		return cf_is_md5_placeholder(value) ? 0 : strlen(value);
-	const char *env = item_str(from, "env"), *file = item_str(from, "file");
 	char fpath[96];
+	if (!from) {
+		if (!*value) {
+			snprintf(fpath, sizeof(fpath), "%s.value", path);
+			cf_kerr(kc, fpath, "%s: must not be empty (" EMPTY_SECRET_WHY ")", fpath);
+		}
+		return cf_is_md5_placeholder(value) ? 0 : strlen(value);
+	}
+	const char *env = item_str(from, "env"), *file = item_str(from, "file");
 	snprintf(fpath, sizeof(fpath), "%s.valueFrom", path);
 	if ((env != NULL) == (file != NULL)) {
 		cf_kerr(kc, fpath, "%s: give exactly one of env and file", fpath);
@@ -179,9 +199,14 @@ static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool ab
 	size_t len = 0;
 	if (env) {
 		const char *v = getenv(env);
-		if (!nonempty(v)) {
-			snprintf(fpath, sizeof(fpath), "%s.valueFrom.env", path);
-			cf_kerr(kc, fpath, "%s: environment variable %s is not set (or is empty)", fpath, env);
+		snprintf(fpath, sizeof(fpath), "%s.valueFrom.env", path);
+		if (!v) {
+			cf_kmissing_secret(kc, fpath, "%s: environment variable %s is not set", fpath, env);
+			return 0;
+		}
+		if (!*v) {
+			cf_kerr(kc, fpath, "%s: environment variable %s is empty (" EMPTY_SECRET_WHY ")",
+				fpath, env);
 			return 0;
 		}
 		resolved = cf_xstrdup(v);
@@ -191,8 +216,10 @@ static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool ab
 		resolved = cf_kread(kc, fpath, file, SECRETS_MAX_BYTES, &len);
 		if (!resolved)
 			return 0;
-		if (strlen(resolved) != len) {
-			cf_kerr(kc, fpath, "%s: '%s' holds a NUL byte; an env var value must be text", fpath, file);
+		const char *wrong = len == 0 ? "is empty (" EMPTY_SECRET_WHY ")"
+			: strlen(resolved) != len ? "holds a NUL byte; an env var value must be text" : NULL;
+		if (wrong) {
+			cf_kerr(kc, fpath, "%s: '%s' %s", fpath, file, wrong);
 			free(resolved);
 			return 0;
 		}
@@ -203,17 +230,21 @@ static size_t resolve_env_var(cf_kctx *kc, cJSON *var, const char *path, bool ab
 	return len;
 }
 
-static size_t base64_decoded_size(const char *s)
+static size_t base64_size(size_t len)
 {
-	size_t n = strlen(s);
-	size_t pad = (n && s[n - 1] == '=') + (n > 1 && s[n - 2] == '=');
-	return n / 4 * 3 - pad;
+	return 4 * ((len + 2) / 3);
 }
 
-/* Checks content, or replaces source by the base64 of the file it names. */
+/* Checks content, or replaces source by the base64 of the file it names;
+ * returns the stored size, the base64 text's. */
 static size_t resolve_file(cf_kctx *kc, cJSON *file, const char *path, bool absent)
 {
 	const char *content = item_str(file, "content"), *source = item_str(file, "source");
+	if (source && !*source) {
+		/* sem prints source: "" beside every content */
+		cJSON_DeleteItemFromObjectCaseSensitive(file, "source");
+		source = NULL;
+	}
 	if ((content != NULL) == (source != NULL)) {
 		cf_kerr(kc, path, "%s: give exactly one of content and source", path);
 		return 0;
@@ -223,11 +254,11 @@ static size_t resolve_file(cf_kctx *kc, cJSON *file, const char *path, bool abse
 		if (cf_is_md5_placeholder(content))
 			return 0;
 		snprintf(fpath, sizeof(fpath), "%s.content", path);
-		if (!cf_base64_valid(content)) {
+		if (!*content)
+			cf_kerr(kc, fpath, "%s: must not be empty (" EMPTY_SECRET_WHY ")", fpath);
+		else if (!cf_base64_valid(content))
 			cf_kerr(kc, fpath, "%s: not valid base64 (one line, A-Z a-z 0-9 + /, = padding at the end)", fpath);
-			return 0;
-		}
-		return base64_decoded_size(content);
+		return strlen(content);
 	}
 	if (absent)
 		return 0;
@@ -236,12 +267,17 @@ static size_t resolve_file(cf_kctx *kc, cJSON *file, const char *path, bool abse
 	char *data = cf_kread(kc, fpath, source, SECRETS_MAX_BYTES, &len);
 	if (!data)
 		return 0;
+	if (len == 0) {
+		cf_kerr(kc, fpath, "%s: '%s' is empty (" EMPTY_SECRET_WHY ")", fpath, source);
+		free(data);
+		return 0;
+	}
 	char *b64 = cf_base64_encode((const unsigned char *)data, len);
 	free(data);
 	cJSON_DeleteItemFromObjectCaseSensitive(file, "source");
 	cJSON_AddItemToObject(file, "content", cJSON_CreateString(b64));
 	free(b64);
-	return len;
+	return base64_size(len);
 }
 
 typedef size_t (*resolve_fn)(cf_kctx *kc, cJSON *item, const char *path, bool absent);
@@ -271,16 +307,40 @@ static size_t check_keyed_list(cf_kctx *kc, cJSON *spec, const char *list, const
 	return bytes;
 }
 
+/* A rule list given empty is stored empty, and then the server's guard
+ * refuses every deployment (public-api deployments_client/request_formatter.ex
+ * format_subject_rules and format_object_rules; ee/gofer deployment/guardian.ex).
+ * Valid, and sometimes meant (a target frozen on purpose), so a warning. */
+static void warn_empty_rules(cf_kctx *kc, cJSON *spec, bool absent)
+{
+	static const struct {
+		const char *list, *what;
+	} lists[] = {
+		{"subject_rules", "no subject is allowed"},
+		{"object_rules", "no branch, tag or pull request is allowed"},
+	};
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]) && !absent; i++) {
+		cJSON *rules = cJSON_GetObjectItemCaseSensitive(spec, lists[i].list);
+		if (cJSON_IsArray(rules) && cJSON_GetArraySize(rules) == 0) {
+			char path[32];
+			snprintf(path, sizeof(path), "spec.%s", lists[i].list);
+			cf_kwarn(kc, path, "%s: empty, so nobody can deploy to this target (%s)", path,
+				 lists[i].what);
+		}
+	}
+}
+
 static void check(cf_kctx *kc, cJSON *doc, bool absent)
 {
 	cJSON *spec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
 	check_subject_rules(kc, cJSON_GetObjectItemCaseSensitive(spec, "subject_rules"));
 	check_object_rules(kc, cJSON_GetObjectItemCaseSensitive(spec, "object_rules"));
+	warn_empty_rules(kc, spec, absent);
 	size_t secret_bytes = check_keyed_list(kc, spec, "env_vars", "name", resolve_env_var, absent) +
 			      check_keyed_list(kc, spec, "files", "path", resolve_file, absent);
 	if (secret_bytes > SECRETS_MAX_BYTES)
-		cf_kerr(kc, "spec", "spec: env var values and file contents add up to %zu bytes; "
-			"a target holds at most %u", secret_bytes, SECRETS_MAX_BYTES);
+		cf_kerr(kc, "spec", "spec: env var values and file contents (as base64) add up to %zu "
+			"bytes; a target holds at most %u", secret_bytes, SECRETS_MAX_BYTES);
 }
 
 const cf_kind cf_sem_target_kind = {
@@ -296,4 +356,6 @@ const cf_kind cf_sem_target_kind = {
 	.has_active = true,
 	.read_live = cf_sem_target_read_live,
 	.apply = cf_sem_target_apply,
+	.live_problem = cf_sem_target_live_problem,
+	.preflight = NULL,
 };

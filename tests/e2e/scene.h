@@ -13,7 +13,9 @@
 #define ORG(targets, agents, retention)                                                          \
 	"{\"projects\": [{\"name\": \"web\", \"id\": \"" P_WEB "\"}, {\"name\": \"api\", \"id\": \"" P_API "\"}," \
 	" {\"name\": \"other\", \"id\": \"" P_OTHER "\"}],"                                            \
-	" \"roles\": [{\"name\": \"Admin\", \"id\": \"" R_ADMIN "\"}],"                                 \
+	" \"roles\": [{\"name\": \"Admin\", \"id\": \"" R_ADMIN "\", \"scope\": \"project_scope\"}],"     \
+	" \"users\": [{\"id\": \"0c000000-0000-4000-8000-0000000000aa\", \"git_login\": \"octocat\","          \
+	"  \"projects\": [\"" P_WEB "\", \"" P_API "\"]}],"                                                     \
 	" \"deployment_targets\": [" targets "], \"agent_types\": [" agents "],"                      \
 	" \"retention_policies\": [" retention "]}"
 

@@ -32,11 +32,35 @@ static void test_examples_apply_and_the_second_plan_is_empty(void **state)
 	(void)state;
 	e2e e;
 	up_examples(&e);
+	char *sandbox_id = e2e_target_id(&e, "6a1d6f0e-4c8b-4a52-9d3e-0b7f2c1a9e02", "sandbox");
+	char *sandbox_path = cf_xasprintf("/deployment_targets/%s", sandbox_id);
+	cJSON *before = e2e_get(&e, sandbox_path);
 	fx_result r = cf(&e, ARGS("apply", EXAMPLES, "--yes"));
 	assert_int_equal(r.rc, 0);
-	assert_true(fx_contains(r.out, "Plan: 8 to create, 3 to update, 0 to delete, 0 to activate, 1 to deactivate.\n"));
+	assert_true(fx_contains(r.out, "Plan: 7 to create, 4 to update, 0 to delete, 0 to activate, 1 to deactivate.\n"));
 	assert_true(fx_contains(r.out, "\nApply complete: 12 changes applied.\n"));
 	fx_result_free(&r);
+	/* the rules the spec of payments-api/sandbox leaves out are as they were */
+	cJSON *after = e2e_get(&e, sandbox_path);
+	assert_true(cJSON_Compare(cJSON_GetObjectItem(before, "subject_rules"), cJSON_GetObjectItem(after, "subject_rules"), 1));
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(after, "description")), "Payments sandbox for partners");
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	free(sandbox_path);
+	free(sandbox_id);
+	/* the file kept with an [md5] placeholder still holds its old content */
+	char *prod_id = e2e_target_id(&e, "6a1d6f0e-4c8b-4a52-9d3e-0b7f2c1a9e01", "production");
+	char *prod_path = cf_xasprintf("/deployment_targets/%s?include_secrets=true", prod_id);
+	cJSON *prod = e2e_get(&e, prod_path);
+	const cJSON *f, *kept = NULL;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(prod, "files"))
+		if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")), "/etc/app/feature-flags.conf"))
+			kept = f;
+	assert_non_null(kept);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(kept, "content")), "fd608653571bbe86f8a27d1bb4334794");
+	cJSON_Delete(prod);
+	free(prod_path);
+	free(prod_id);
 	r = cf(&e, ARGS("plan", EXAMPLES));
 	assert_int_equal(r.rc, 0);
 	assert_true(fx_contains(r.out, "Unchanged: 11 resources.\nNo changes. Live state matches the specs.\n"));
@@ -250,7 +274,8 @@ static void test_a_saved_plan_is_refused_once_the_live_state_changed(void **stat
 	char *path = cf_xasprintf("/deployment_targets/%s", id);
 	cf_error err = {0};
 	cJSON *out = NULL;
-	assert_int_equal(cf_sem_request(&out, e.api, "PATCH", 0, "{\"url\":\"someone else\"}", path, &err), 0);
+	assert_int_equal(cf_sem_request(&out, e.api, "PATCH", 0, "{\"url\":\"someone else\","
+				    "\"unique_token\":\"0d000000-0000-4000-8000-000000000001\"}", path, &err), 0);
 	cJSON_Delete(out);
 	r = cf(&e, ARGS("apply", "--plan", "plan.json", "--yes"));
 	assert_int_equal(r.rc, 1);

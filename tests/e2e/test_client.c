@@ -71,7 +71,7 @@ static void test_unknown_project_is_not_found(void **state)
 	up(&e);
 	cJSON *p = NULL;
 	assert_int_equal(cf_sem_project_get(&p, e.c, "nope", &e.err), CF_ENOTFOUND);
-	assert_string_equal(e.err.message, "GET /projects/nope: HTTP 404: project not found");
+	assert_string_equal(e.err.message, "GET /projects/nope: HTTP 404: Not found");
 	down(&e);
 }
 
@@ -81,7 +81,7 @@ static void test_project_list_follows_every_page(void **state)
 	env e;
 	memset(&e, 0, sizeof(e));
 	fx_enter_tmpdir();
-	char *seed = cf_xstrdup("{\"projects\": [");
+	char *seed = cf_xstrdup("{\"projects_page_size\": 30, \"projects\": [");
 	for (int i = 0; i < 70; i++) {
 		char *next = cf_xasprintf("%s%s{\"name\": \"p%02d\"}", seed, i ? "," : "", i);
 		free(seed);
@@ -103,17 +103,42 @@ static void test_project_list_follows_every_page(void **state)
 	down(&e);
 }
 
-static void test_roles_are_listed(void **state)
+/* Pages are filtered by the caller's permissions: a page can be empty and
+ * still say x-has-more (projecthub-rest-api lib/projecthub/http_api.ex). */
+static void test_an_empty_page_that_says_more_is_followed(void **state)
+{
+	(void)state;
+	env e;
+	memset(&e, 0, sizeof(e));
+	fx_enter_tmpdir();
+	fx_write("seed.json", "{\"projects_page_size\": 2, \"projects\": [{\"name\": \"hidden-1\", \"member\": false},"
+		 " {\"name\": \"hidden-2\", \"member\": false}, {\"name\": \"seen\"}]}");
+	fx_sandbox_start(&e.sb, (const char *[]){"--seed", "seed.json", NULL});
+	e.c = fx_client(&e.sb, 5);
+	cJSON *all = NULL;
+	assert_int_equal(cf_sem_project_list(&all, e.c, &e.err), 0);
+	assert_int_equal(cJSON_GetArraySize(all), 1);
+	assert_string_equal(str(cJSON_GetArrayItem(all, 0), "metadata.name"), "seen");
+	assert_int_equal(fx_sandbox_route_count(&e.sb, "GET /projects"), 2);
+	cJSON_Delete(all);
+	down(&e);
+}
+
+static void test_role_ids_are_named_through_get_roles_id_once_each(void **state)
 {
 	(void)state;
 	env e;
 	up(&e);
-	cJSON *roles = NULL;
-	assert_int_equal(cf_sem_roles_list(&roles, e.c, &e.err), 0);
-	assert_int_equal(cJSON_GetArraySize(roles), 1);
-	assert_string_equal(str(cJSON_GetArrayItem(roles, 0), "name"), "Admin");
-	assert_string_equal(str(cJSON_GetArrayItem(roles, 0), "id"), SEED_ROLE_ADMIN);
-	cJSON_Delete(roles);
+	const char *ids[] = {SEED_ROLE_ADMIN, "99999999-9999-4999-8999-999999999999", SEED_ROLE_ADMIN};
+	cJSON *names = NULL;
+	assert_int_equal(cf_sem_role_names(&names, e.c, ids, 3, &e.err), 0);
+	assert_int_equal(cJSON_GetArraySize(names), 1); /* the unknown id is left out */
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(names, SEED_ROLE_ADMIN)), "Admin");
+	cJSON_Delete(names);
+	assert_int_equal(cf_sem_role_names(&names, e.c, ids, 3, &e.err), 0); /* cached: no request */
+	cJSON_Delete(names);
+	assert_int_equal(fx_sandbox_route_count(&e.sb, "GET /roles/:id"), 2);
+	assert_int_equal(fx_sandbox_route_count(&e.sb, "GET /roles"), 0);
 	down(&e);
 }
 
@@ -161,7 +186,7 @@ static void test_agent_type_with_busy_agents_is_deleted_after_disable_all(void *
 	up(&e);
 	assert_int_equal(cf_sem_agent_type_delete(e.c, "s1-busy", &e.err), CF_EAPI);
 	assert_string_equal(e.err.message, "DELETE /self_hosted_agent_types/s1-busy: HTTP 400: "
-					   "agent type has connected agents");
+					   "can't delete agent type with existing agents");
 	assert_int_equal(cf_sem_agent_type_disable_all(e.c, "s1-busy", true, &e.err), 0);
 	assert_int_equal(cf_sem_agent_type_delete(e.c, "s1-busy", &e.err), CF_EAPI); /* a1 is busy */
 	assert_int_equal(cf_sem_agent_type_disable_all(e.c, "s1-busy", false, &e.err), 0);
@@ -236,7 +261,7 @@ static void test_503_is_retried_until_it_succeeds(void **state)
 	up_with(&e, (const char *[]){"--fail-every", "2", NULL}, 5);
 	for (int i = 0; i < 4; i++) {
 		cJSON *p = NULL;
-		assert_int_equal(cf_sem_roles_list(&p, e.c, &e.err), 0);
+		assert_int_equal(cf_sem_agent_type_list(&p, e.c, &e.err), 0);
 		cJSON_Delete(p);
 	}
 	assert_int_equal(cf_sem_client_requests(e.c), 7); /* 4 answered, 3 retried */
@@ -249,8 +274,8 @@ static void test_503_fails_after_five_attempts(void **state)
 	env e;
 	up_with(&e, (const char *[]){"--fail-every", "1", NULL}, 5);
 	cJSON *p = NULL;
-	assert_int_equal(cf_sem_roles_list(&p, e.c, &e.err), CF_EAPI);
-	assert_string_equal(e.err.message, "GET /roles: HTTP 503: Service Unavailable (after 5 attempts)");
+	assert_int_equal(cf_sem_agent_type_list(&p, e.c, &e.err), CF_EAPI);
+	assert_string_equal(e.err.message, "GET /self_hosted_agent_types: HTTP 503: Service Unavailable (after 5 attempts)");
 	assert_int_equal(cf_sem_client_requests(e.c), 5);
 	down(&e);
 }
@@ -263,9 +288,9 @@ static void test_429_waits_for_retry_after(void **state)
 	cJSON *p = NULL;
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	assert_int_equal(cf_sem_roles_list(&p, e.c, &e.err), CF_EAPI);
+	assert_int_equal(cf_sem_agent_type_list(&p, e.c, &e.err), CF_EAPI);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	assert_string_equal(e.err.message, "GET /roles: HTTP 429: Too Many Requests (after 2 attempts)");
+	assert_string_equal(e.err.message, "GET /self_hosted_agent_types: HTTP 429: Too Many Requests (after 2 attempts)");
 	/* the client's own backoff is 10 ms here; only Retry-After: 1 explains a second */
 	long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
 	assert_true(ms >= 1000);
@@ -279,7 +304,7 @@ static void test_failed_agent_type_create_is_looked_up_before_it_is_sent_again(v
 	up_with(&e, (const char *[]){"--fail-every", "3", NULL}, 5);
 	cJSON *x = NULL;
 	for (int i = 0; i < 2; i++) { /* requests 1 and 2 */
-		assert_int_equal(cf_sem_roles_list(&x, e.c, &e.err), 0);
+		assert_int_equal(cf_sem_agent_type_list(&x, e.c, &e.err), 0);
 		cJSON_Delete(x);
 		x = NULL;
 	}
@@ -309,8 +334,9 @@ static void test_refused_token_says_so_and_never_shows_it(void **state)
 	assert_int_equal(cf_sem_client_new(&bad, &cfg, &e.err), 0);
 	cJSON *p = NULL;
 	assert_int_equal(cf_sem_project_get(&p, bad, "web-app", &e.err), CF_EAUTH);
-	assert_string_equal(e.err.message, "GET /projects/web-app: HTTP 401: the API token was refused "
-					   "(check SEMAPHORE_API_TOKEN, --token-file or ~/.sem.yaml)");
+	assert_string_equal(e.err.message, "GET /projects/web-app: HTTP 401: Unauthorized: the API token was "
+					   "refused, or it lacks permission for this (check SEMAPHORE_API_TOKEN, "
+					   "--token-file or ~/.sem.yaml, and the token owner's role)");
 	assert_false(fx_contains(e.err.message, "wrong-token-4242"));
 	assert_int_equal(cf_sem_client_requests(bad), 1); /* 401 is not retried */
 	cf_sem_client_free(bad);
@@ -331,8 +357,8 @@ static void test_unreachable_host_is_a_network_error(void **state)
 	cf_sem_client *c = NULL;
 	assert_int_equal(cf_sem_client_new(&c, &cfg, &e.err), 0);
 	cJSON *p = NULL;
-	assert_int_equal(cf_sem_roles_list(&p, c, &e.err), CF_ENET);
-	assert_true(fx_contains(e.err.message, "GET /roles: "));
+	assert_int_equal(cf_sem_agent_type_list(&p, c, &e.err), CF_ENET);
+	assert_true(fx_contains(e.err.message, "GET /self_hosted_agent_types: "));
 	assert_true(fx_contains(e.err.message, "(after 3 attempts)"));
 	assert_false(fx_contains(e.err.message, TEST_TOKEN));
 	cf_sem_client_free(c);
@@ -369,7 +395,7 @@ static void test_every_request_says_it_is_the_semaphore_client(void **state)
 	env e;
 	up(&e);
 	cJSON *x = NULL;
-	assert_int_equal(cf_sem_roles_list(&x, e.c, &e.err), 0);
+	assert_int_equal(cf_sem_agent_type_list(&x, e.c, &e.err), 0);
 	cJSON_Delete(x);
 	cJSON *body = cJSON_Parse("{\"project_id\":\"" SEED_PROJECT_WEB "\",\"job_level_retention_policies\":"
 				  "[{\"selector\":\"/a\",\"age\":\"1 week\"}]}");
@@ -408,7 +434,8 @@ int main(void)
 		cmocka_unit_test(test_project_is_found_by_name_and_cached),
 		cmocka_unit_test(test_unknown_project_is_not_found),
 		cmocka_unit_test(test_project_list_follows_every_page),
-		cmocka_unit_test(test_roles_are_listed),
+		cmocka_unit_test(test_an_empty_page_that_says_more_is_followed),
+		cmocka_unit_test(test_role_ids_are_named_through_get_roles_id_once_each),
 		cmocka_unit_test(test_agent_type_lifecycle),
 		cmocka_unit_test(test_agent_type_with_busy_agents_is_deleted_after_disable_all),
 		cmocka_unit_test(test_target_lifecycle),

@@ -83,7 +83,7 @@ static void test_export_of_a_missing_project_is_an_error(void **state)
 	up(&e, LIVE, NULL);
 	fx_result r = cf(&e, ARGS("export", "--project", "nope"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "ciform: error: GET /projects/nope: HTTP 404: project not found\n");
+	assert_string_equal(r.err, "ciform: error: GET /projects/nope: HTTP 404: Not found\n");
 	fx_result_free(&r);
 	e2e_down(&e);
 }

@@ -16,12 +16,11 @@ static void test_a_new_target_is_a_create_listing_its_fields(void **state)
 	assert_string_equal(r.out, "ciform will make these changes:\n\n"
 				   "  + DeploymentTarget/web/prod (create)\n"
 				   "      metadata.url: \"https://prod.example.com\"\n"
-				   "      spec.subject_rules: [{\"type\":\"ANY\"}]\n"
-				   "      spec.object_rules: [{\"type\":\"BRANCH\",\"match_mode\":\"ALL\",\"pattern\":\"\"},"
-				   "{\"type\":\"TAG\",\"match_mode\":\"ALL\",\"pattern\":\"\"},"
-				   "{\"type\":\"PR\",\"match_mode\":\"ALL\",\"pattern\":\"\"}]\n"
-				   "      spec.env_vars.TOKEN: (sensitive) added\n"
-				   "      spec.files./etc/a.conf: (sensitive) added\n\n"
+				   "      spec.env_vars.TOKEN: (sensitive) added -> \"literal-secret-1\"\n"
+				   "      spec.files./etc/a.conf: (sensitive) added\n"
+				   "      # spec.subject_rules: not in the spec: the server's default, anyone may deploy\n"
+				   "      # spec.object_rules: not in the spec: the server's default, every branch, tag and "
+				   "pull request\n\n"
 				   "Unchanged: 0 resources.\n"
 				   "Plan: 1 to create, 0 to update, 0 to delete, 0 to activate, 0 to deactivate.\n");
 	fx_result_free(&r);
@@ -52,10 +51,10 @@ static void test_rules_compare_in_order(void **state)
 	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  object_rules:\n    - {type: TAG, match_mode: ALL}\n"
 		 "    - {type: BRANCH, match_mode: EXACT, pattern: main}\n");
 	fx_result r = cf(&e, ARGS("plan"));
-	assert_true(fx_contains(r.out, "      spec.object_rules: [{\"type\":\"BRANCH\",\"match_mode\":\"EXACT\",\"pattern\":\"main\"},"
-				       "{\"type\":\"TAG\",\"match_mode\":\"ALL\",\"pattern\":\"\"}] -> "
-				       "[{\"type\":\"TAG\",\"match_mode\":\"ALL\",\"pattern\":\"\"},"
-				       "{\"type\":\"BRANCH\",\"match_mode\":\"EXACT\",\"pattern\":\"main\"}]\n"));
+	assert_true(fx_contains(r.out, "      spec.object_rules:\n"
+				       "        (the same rules in a new order:)\n"
+				       "          {type: TAG, match_mode: ALL, pattern: \"\"}\n"
+				       "          {type: BRANCH, match_mode: EXACT, pattern: main}\n"));
 	fx_result_free(&r);
 	e2e_down(&e);
 }
@@ -81,10 +80,10 @@ static void test_retention_ages_compare_as_durations(void **state)
 	(void)state;
 	e2e e;
 	up(&e, ORG("", "", "{\"project\": \"web\", \"job_level_retention_policies\": "
-		       "[{\"selector\": \"/**/*\", \"age\": \"1 week\"}, {\"selector\": \"/a\", \"age\": \"1 year\"}]}"), NULL);
+		       "[{\"selector\": \"/**/*\", \"age\": \"1 week\"}, {\"selector\": \"/a\", \"age\": \"8 weeks\"}]}"), NULL);
 	fx_write("r.yaml", "apiVersion: v1alpha\nkind: ArtifactRetentionPolicy\nmetadata: {project: web}\n"
 		 "spec:\n  job_level_retention_policies:\n    - {selector: \"/**/*\", age: 7 days}\n"
-		 "    - {selector: /a, age: 12 months}\n");
+		 "    - {selector: /a, age: 8 weeks}\n");
 	fx_result r = cf(&e, ARGS("plan"));
 	assert_string_equal(r.out, "Unchanged: 1 resource.\nNo changes. Live state matches the specs.\n");
 	fx_result_free(&r);
@@ -143,8 +142,8 @@ static void test_md5_placeholder_keeps_the_live_value(void **state)
 	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  env_vars: [{name: L, value: \"00000000000000000000000000000000 [md5]\"}]\n");
 	r = cf(&e, ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "t.yaml:7:31: spec.env_vars.L: the placeholder keeps a live value with MD5 "
-				   "00000000000000000000000000000000, but the live target has a different one\n"
+	assert_string_equal(r.err, "t.yaml:7:31: spec.env_vars.L: the [md5] placeholder keeps a live value, but "
+				   "the live target has a value with a different MD5\n"
 				   "ciform: error: 1 problem in the specs\n");
 	fx_result_free(&r);
 	e2e_down(&e);
@@ -268,7 +267,7 @@ static void test_json_plan_is_the_contract_shape(void **state)
 		"\"changes\":[{\"action\":\"update\",\"kind\":\"DeploymentTarget\",\"address\":\"DeploymentTarget/web/prod\","
 		"\"id\":\"0c000000-0000-4000-8000-000000000001\",\"project_id\":\"" P_WEB "\",\"name\":\"prod\","
 		"\"fields\":[{\"path\":\"metadata.url\",\"before\":\"a\",\"after\":\"b\",\"sensitive\":false},"
-		"{\"path\":\"spec.env_vars.T\",\"change\":\"changed\",\"sensitive\":true}]}],"
+		"{\"path\":\"spec.env_vars.T\",\"change\":\"changed\",\"after\":\"new\",\"sensitive\":true}]}],"
 		"\"unmanaged\":[{\"kind\":\"DeploymentTarget\",\"address\":\"DeploymentTarget/web/old\","
 		"\"id\":\"0c000000-0000-4000-8000-000000000002\"}],"
 		"\"summary\":{\"create\":0,\"update\":1,\"delete\":0,\"activate\":0,\"deactivate\":0,\"unchanged\":0}}\n");
@@ -314,15 +313,17 @@ static void test_a_project_that_does_not_exist_is_an_error_at_the_manifest(void 
 	e2e_down(&e);
 }
 
-static void test_a_role_that_does_not_exist_is_an_error_at_the_manifest(void **state)
+static void test_a_role_id_that_does_not_exist_is_an_error_at_the_manifest(void **state)
 {
 	(void)state;
 	e2e e;
 	up(&e, ORG("", "", ""), NULL);
-	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  subject_rules: [{type: ROLE, subject_id: Wizard}]\n");
+	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  subject_rules: [{type: ROLE, subject_id: "
+		 "0b000000-0000-4000-8000-0000000000ff}]\n");
 	fx_result r = cf(&e, ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "t.yaml:7:44: spec.subject_rules[0].subject_id: role 'Wizard' does not exist in the organisation\n"
+	assert_string_equal(r.err, "t.yaml:7:44: spec.subject_rules[0].subject_id: no role has the id "
+				   "'0b000000-0000-4000-8000-0000000000ff'\n"
 				   "ciform: error: 1 problem in the specs\n");
 	fx_result_free(&r);
 	e2e_down(&e);
@@ -337,8 +338,9 @@ static void test_a_refused_token_exits_1_without_showing_it(void **state)
 	e.env[1] = "SEMAPHORE_API_TOKEN=wrong-token-77";
 	fx_result r = cf(&e, ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "ciform: error: GET /projects?page=1: HTTP 401: the API token was refused "
-				   "(check SEMAPHORE_API_TOKEN, --token-file or ~/.sem.yaml)\n");
+	assert_string_equal(r.err, "ciform: error: GET /projects?page=1: HTTP 401: Unauthorized: the API token was "
+				   "refused, or it lacks permission for this (check SEMAPHORE_API_TOKEN, --token-file or "
+				   "~/.sem.yaml, and the token owner's role)\n");
 	fx_result_free(&r);
 	e2e_down(&e);
 }
@@ -382,8 +384,8 @@ static void test_colour_only_on_a_terminal_and_never_when_asked_not_to(void **st
 	assert_true(fx_contains(r.out, "  + DeploymentTarget/web/prod (create)"));
 	assert_false(fx_contains(r.out, "\033["));
 	fx_result_free(&r);
-	e.env[2] = "NO_COLOR=1"; /* after the connection entries */
-	e.env[3] = NULL;
+	e.env[3] = "NO_COLOR=1"; /* after the connection and state entries */
+	e.env[4] = NULL;
 	r = on_terminal(&e, NULL, "plan");
 	assert_false(fx_contains(r.out, "\033["));
 	fx_result_free(&r);
@@ -399,9 +401,9 @@ static void test_reading_on_a_terminal_counts_the_answers_on_stderr(void **state
 	e2e e;
 	up(&e, ORG("{\"project\": \"web\", \"name\": \"a\"}, {\"project\": \"web\", \"name\": \"b\"}", "", ""), NULL);
 	fx_write("t.yaml", TARGET_DOC("web", "a") "---\n" TARGET_DOC("web", "b"));
-	/* project page, roles, the target list, two secret reads */
+	/* project page, the target list, two secret reads (no role rule: no role read) */
 	fx_result r = on_terminal(&e, NULL, "plan --no-color");
-	assert_true(fx_contains(r.out, "\rciform: reading the live state: 5 answers\r\n"));
+	assert_true(fx_contains(r.out, "\rciform: reading the live state: 4 answers\r\n"));
 	fx_result_free(&r);
 	r = cf(&e, ARGS("plan")); /* not a terminal: nothing */
 	assert_false(fx_contains(r.err, "reading"));
@@ -451,7 +453,7 @@ int main(void)
 		cmocka_unit_test(test_json_plan_is_the_contract_shape),
 		cmocka_unit_test(test_markdown_plan_is_capped_at_60000_characters),
 		cmocka_unit_test(test_a_project_that_does_not_exist_is_an_error_at_the_manifest),
-		cmocka_unit_test(test_a_role_that_does_not_exist_is_an_error_at_the_manifest),
+		cmocka_unit_test(test_a_role_id_that_does_not_exist_is_an_error_at_the_manifest),
 		cmocka_unit_test(test_a_refused_token_exits_1_without_showing_it),
 		cmocka_unit_test(test_plain_http_to_a_remote_host_is_refused),
 		cmocka_unit_test(test_colour_only_on_a_terminal_and_never_when_asked_not_to),

@@ -22,16 +22,131 @@ static void test_validate_accepts_the_examples(void **state)
 	run_free(&r);
 }
 
-static void test_validate_names_the_missing_environment_variable(void **state)
+static void test_validate_warns_of_a_missing_environment_variable_and_exits_0(void **state)
 {
 	(void)state;
 	const char *const env[] = {"WEB_APP_DEPLOY_TOKEN=x", "PAYMENTS_API_KEY", NULL};
 	run r = ciform((const char *[]){"validate", ".", NULL}, env, EXAMPLES);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "payments-api/targets.yaml:17:49: warning: spec.env_vars[0].valueFrom.env: "
+				   "environment variable PAYMENTS_API_KEY is not set\n");
+	assert_string_equal(r.out, "Valid: 11 resources in 10 files (3 SelfHostedAgentType, "
+				   "5 DeploymentTarget, 3 ArtifactRetentionPolicy); 1 warning.\n");
+	run_free(&r);
+}
+
+static void test_validate_needs_no_secret_at_all(void **state)
+{
+	(void)state;
+	const char *const env[] = {"WEB_APP_DEPLOY_TOKEN", "PAYMENTS_API_KEY", NULL};
+	run r = ciform((const char *[]){"validate", ".", NULL}, env, EXAMPLES);
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "; 2 warnings.\n"));
+	run_free(&r);
+}
+
+static void test_validate_strict_fails_on_a_missing_environment_variable(void **state)
+{
+	(void)state;
+	const char *const env[] = {"WEB_APP_DEPLOY_TOKEN=x", "PAYMENTS_API_KEY", NULL};
+	run r = ciform((const char *[]){"validate", "--strict", ".", NULL}, env, EXAMPLES);
 	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
 	assert_string_equal(r.err, "payments-api/targets.yaml:17:49: spec.env_vars[0].valueFrom.env: "
-				   "environment variable PAYMENTS_API_KEY is not set (or is empty)\n"
+				   "environment variable PAYMENTS_API_KEY is not set\n"
 				   "ciform: error: 1 problem in the specs\n");
 	run_free(&r);
+}
+
+static void test_plan_still_refuses_a_missing_environment_variable(void **state)
+{
+	(void)state;
+	/* the specs are loaded before any connection: no server is needed to see it */
+	const char *const env[] = {"WEB_APP_DEPLOY_TOKEN=x", "PAYMENTS_API_KEY", NULL};
+	run r = ciform((const char *[]){"plan", ".", NULL}, env, EXAMPLES);
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "payments-api/targets.yaml:17:49: spec.env_vars[0].valueFrom.env: "
+				       "environment variable PAYMENTS_API_KEY is not set\n"));
+	assert_false(fx_contains(r.err, "warning"));
+	run_free(&r);
+}
+
+#define EMPTY_RULES_TARGET "apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: p, project: w}\n" \
+			   "spec:\n  subject_rules: []\n"
+#define EMPTY_RULES_WARNING "t.yaml:5:18: warning: spec.subject_rules: empty, so nobody can deploy to this " \
+			    "target (no subject is allowed)\n"
+
+static void test_validate_warns_of_an_empty_rule_list_and_exits_0(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", EMPTY_RULES_TARGET);
+	run r = ciform((const char *[]){"validate", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, EMPTY_RULES_WARNING);
+	assert_string_equal(r.out, "Valid: 1 resources in 1 files (0 SelfHostedAgentType, 1 DeploymentTarget, "
+				   "0 ArtifactRetentionPolicy); 1 warning.\n");
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_validate_strict_fails_on_a_warning(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", EMPTY_RULES_TARGET);
+	run r = ciform((const char *[]){"validate", "--strict", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, EMPTY_RULES_WARNING "ciform: error: 1 warning in the specs (--strict)\n");
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_validate_counts_problems_and_warnings_apart(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", EMPTY_RULES_TARGET "  colour: red\n");
+	run r = ciform((const char *[]){"validate", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, EMPTY_RULES_WARNING "t.yaml:6:3: unknown key 'colour' in spec\n"
+				   "ciform: error: 1 problem in the specs (and 1 warning)\n");
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_validate_json_marks_warnings(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", EMPTY_RULES_TARGET);
+	run r = ciform((const char *[]){"validate", "--format", "json", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "[{\"file\":\"t.yaml\",\"line\":5,\"column\":18,\"severity\":\"warning\","
+				   "\"message\":\"spec.subject_rules: empty, so nobody can deploy to this target "
+				   "(no subject is allowed)\"}]\n");
+	assert_string_equal(r.err, "");
+	run_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_validate_refuses_an_empty_secret_without_strict(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("empty.pem", "");
+	fx_write("t.yaml", "apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: p, project: w}\n"
+			   "spec:\n  env_vars: [{name: A, value: \"\"}]\n  files: [{path: /p, source: empty.pem}]\n");
+	run r = ciform((const char *[]){"validate", NULL}, NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, "t.yaml:5:31: spec.env_vars[0].value: must not be empty (the API would take "
+				   "it and leave the target unusable)\n"
+				   "t.yaml:6:30: spec.files[0].source: 'empty.pem' is empty (the API would take it "
+				   "and leave the target unusable)\n"
+				   "ciform: error: 2 problems in the specs\n");
+	run_free(&r);
+	fx_leave_tmpdir();
 }
 
 static void test_validate_rejects_a_broken_spec_with_its_position(void **state)
@@ -58,9 +173,10 @@ static void test_validate_json_lists_every_problem(void **state)
 	run r = ciform((const char *[]){"validate", "--format", "json", NULL}, NULL, NULL);
 	assert_int_equal(r.rc, 1);
 	assert_string_equal(r.out,
-		"[{\"file\":\"a.yaml\",\"line\":3,\"column\":18,\"message\":\"metadata.name: must be s1- "
-		"followed by letters, digits, _ or -, not 'x'\"},"
-		"{\"file\":\"a.yaml\",\"line\":3,\"column\":21,\"message\":\"unknown key 'y' in metadata\"}]\n");
+		"[{\"file\":\"a.yaml\",\"line\":3,\"column\":18,\"severity\":\"error\",\"message\":"
+		"\"metadata.name: must be s1- followed by letters, digits, _ or -, not 'x'\"},"
+		"{\"file\":\"a.yaml\",\"line\":3,\"column\":21,\"severity\":\"error\",\"message\":"
+		"\"unknown key 'y' in metadata\"}]\n");
 	run_free(&r);
 	fx_leave_tmpdir();
 }
@@ -120,7 +236,8 @@ static void test_help_lists_the_commands(void **state)
 	run_free(&r);
 	r = ciform((const char *[]){"validate", "--help", NULL}, NULL, NULL);
 	assert_int_equal(r.rc, 0);
-	assert_true(fx_contains(r.out, "usage: ciform validate [PATH...] [--format text|json]"));
+	assert_true(fx_contains(r.out, "usage: ciform validate [PATH...] [--format text|json] [--strict]"));
+	assert_true(fx_contains(r.out, "  --strict "));
 	run_free(&r);
 }
 
@@ -146,7 +263,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_validate_accepts_the_examples),
-		cmocka_unit_test(test_validate_names_the_missing_environment_variable),
+		cmocka_unit_test(test_validate_warns_of_a_missing_environment_variable_and_exits_0),
+		cmocka_unit_test(test_validate_needs_no_secret_at_all),
+		cmocka_unit_test(test_validate_strict_fails_on_a_missing_environment_variable),
+		cmocka_unit_test(test_plan_still_refuses_a_missing_environment_variable),
+		cmocka_unit_test(test_validate_warns_of_an_empty_rule_list_and_exits_0),
+		cmocka_unit_test(test_validate_strict_fails_on_a_warning),
+		cmocka_unit_test(test_validate_counts_problems_and_warnings_apart),
+		cmocka_unit_test(test_validate_json_marks_warnings),
+		cmocka_unit_test(test_validate_refuses_an_empty_secret_without_strict),
 		cmocka_unit_test(test_validate_rejects_a_broken_spec_with_its_position),
 		cmocka_unit_test(test_validate_json_lists_every_problem),
 		cmocka_unit_test(test_validate_json_of_valid_specs_is_an_empty_list),

@@ -10,7 +10,8 @@
 void e2e_up(e2e *e, const char *seed, const char *const *args, const char *const *env)
 {
 	memset(e, 0, sizeof(*e));
-	fx_enter_tmpdir();
+	const char *dir = fx_enter_tmpdir();
+	snprintf(e->state_env, sizeof(e->state_env), "XDG_STATE_HOME=%s/state", dir);
 	fx_write("seed.json", seed);
 	const char *a[24] = {"--seed", "seed.json", "--sync-ms", "50"};
 	size_t n = 4;
@@ -21,6 +22,7 @@ void e2e_up(e2e *e, const char *seed, const char *const *args, const char *const
 	size_t k = 0;
 	e->env[k++] = e->url_env;
 	e->env[k++] = "SEMAPHORE_API_TOKEN=" TEST_TOKEN;
+	e->env[k++] = e->state_env;
 	for (size_t i = 0; env && env[i] && k < 15; i++)
 		e->env[k++] = env[i];
 	e->api = fx_client(&e->sb, 3);

@@ -89,6 +89,51 @@ static void test_aws_sts_agent_type_is_valid(void **state)
 				"    aws: {account_id: \"123456789012\", role_name_patterns: \"role-a,role-b*\"}\n");
 }
 
+static void test_aws_null_is_no_aws_block(void **state)
+{
+	(void)state;
+	EXPECT_VALID(AGENT_HEAD "  agent_name_settings:\n    assignment_origin: assignment_origin_agent\n"
+				"    aws: null\n    release_after: 0\n");
+}
+
+static void test_aws_null_with_aws_sts_is_still_missing(void **state)
+{
+	(void)state;
+	EXPECT_PROBLEMS(AGENT_HEAD "  agent_name_settings:\n    assignment_origin: assignment_origin_aws_sts\n"
+				   "    aws: ~\n",
+			"t.yaml:7:24: spec.agent_name_settings.aws: required with assignment_origin_aws_sts "
+			"(account_id and role_name_patterns)\n");
+}
+
+static void test_numeric_account_id_is_kept_as_written(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("a.yaml", AGENT_HEAD "  agent_name_settings:\n    assignment_origin: assignment_origin_aws_sts\n"
+				      "    aws: {account_id: 012345678901, role_name_patterns: r}\n");
+	cf_resource_set *set = NULL;
+	char *p = fx_load(&set);
+	assert_string_equal(p, "");
+	cJSON *aws = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(set->items[0].doc, "spec"),
+							     "agent_name_settings"), "aws");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(aws, "account_id")), "012345678901");
+	free(p);
+	cf_resource_set_free(set);
+	fx_leave_tmpdir();
+}
+
+static void test_agent_type_as_sem_prints_it_is_valid(void **state)
+{
+	(void)state;
+	/* `sem get agent_type s1-aws -o yaml` (semaphoreci/cli api/models/agent_type_v1_alpha.go) */
+	EXPECT_VALID("apiVersion: v1alpha\nkind: SelfHostedAgentType\n"
+		     "metadata:\n  name: s1-aws\n  create_time: \"1632129338\"\n  update_time: \"1644963451\"\n"
+		     "spec:\n  agent_name_settings:\n    assignment_origin: assignment_origin_aws_sts\n"
+		     "    aws:\n      account_id: \"123456789012\"\n      role_name_patterns: role-a,role-b*\n"
+		     "    release_after: 120\n"
+		     "status:\n  total_agent_count: 3\n  registration_token: \"\"\n");
+}
+
 static void test_agent_type_address_is_kind_and_name(void **state)
 {
 	(void)state;
@@ -119,6 +164,10 @@ int main(void)
 		cmocka_unit_test(test_aws_is_refused_without_aws_sts),
 		cmocka_unit_test(test_aws_needs_account_id_and_role_name_patterns),
 		cmocka_unit_test(test_aws_sts_agent_type_is_valid),
+		cmocka_unit_test(test_aws_null_is_no_aws_block),
+		cmocka_unit_test(test_aws_null_with_aws_sts_is_still_missing),
+		cmocka_unit_test(test_numeric_account_id_is_kept_as_written),
+		cmocka_unit_test(test_agent_type_as_sem_prints_it_is_valid),
 		cmocka_unit_test(test_agent_type_address_is_kind_and_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

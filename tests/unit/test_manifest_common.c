@@ -226,6 +226,79 @@ static void test_a_document_of_over_200000_nodes_is_refused(void **state)
 	free(yaml);
 }
 
+static void test_warnings_and_errors_are_listed_together_sorted(void **state)
+{
+	(void)state;
+	unsetenv("CIFORM_TEST_UNSET");
+	EXPECT_OFFLINE_PROBLEMS("apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: p, project: w}\n"
+				"spec:\n  object_rules: []\n  env_vars: [{name: A, valueFrom: {env: CIFORM_TEST_UNSET}}]\n"
+				"  colour: red\n",
+				"t.yaml:5:17: warning: spec.object_rules: empty, so nobody can deploy to this target "
+				"(no branch, tag or pull request is allowed)\n"
+				"t.yaml:6:41: warning: spec.env_vars[0].valueFrom.env: environment variable "
+				"CIFORM_TEST_UNSET is not set\n"
+				"t.yaml:7:3: unknown key 'colour' in spec\n");
+}
+
+static void test_warnings_alone_leave_the_specs_valid(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", "apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: p, project: w}\n"
+			   "spec: {subject_rules: []}\n");
+	cf_source *src = NULL;
+	cf_error err = {0};
+	cf_diags d = {0};
+	cf_resource_set *set = NULL;
+	assert_int_equal(cf_source_open_fs(&src, NULL, 0, &err), CF_OK);
+	assert_int_equal(cf_manifest_load_opts(&set, src, VALIDATE_OPTS, &d, &err), CF_OK);
+	assert_int_equal(set->count, 1);
+	assert_int_equal(d.count, 1);
+	assert_int_equal(d.items[0].severity, CF_SEV_WARNING);
+	cf_resource_set_free(set);
+	cf_diags_free(&d);
+	cf_source_free(src);
+	fx_leave_tmpdir();
+}
+
+static void test_a_plan_load_reports_no_warnings(void **state)
+{
+	(void)state;
+	EXPECT_VALID("apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: p, project: w}\n"
+		     "spec: {subject_rules: [], object_rules: []}\n");
+}
+
+static cf_diags two_problems(void)
+{
+	cf_diags d = {0};
+	cf_diags_add_sev(&d, CF_SEV_WARNING, "b.yaml", 2, 3, "careful");
+	cf_diags_add(&d, "a.yaml", 1, 1, "broken");
+	cf_diags_sort(&d);
+	return d;
+}
+
+static void test_warning_text_says_warning_after_the_position(void **state)
+{
+	(void)state;
+	cf_diags d = two_problems();
+	char *text = cf_render_diags_text(&d);
+	assert_string_equal(text, "a.yaml:1:1: broken\nb.yaml:2:3: warning: careful\n");
+	free(text);
+	cf_diags_free(&d);
+}
+
+static void test_json_problems_carry_their_severity(void **state)
+{
+	(void)state;
+	cf_diags d = two_problems();
+	char *json = cf_render_diags_json(&d);
+	assert_string_equal(json,
+		"[{\"file\":\"a.yaml\",\"line\":1,\"column\":1,\"severity\":\"error\",\"message\":\"broken\"},"
+		"{\"file\":\"b.yaml\",\"line\":2,\"column\":3,\"severity\":\"warning\",\"message\":\"careful\"}]\n");
+	free(json);
+	cf_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +323,11 @@ int main(void)
 		cmocka_unit_test(test_alias_bomb_fails_fast_with_clean_errors),
 		cmocka_unit_test(test_alias_cycle_is_a_clean_error),
 		cmocka_unit_test(test_a_document_of_over_200000_nodes_is_refused),
+		cmocka_unit_test(test_warnings_and_errors_are_listed_together_sorted),
+		cmocka_unit_test(test_warnings_alone_leave_the_specs_valid),
+		cmocka_unit_test(test_a_plan_load_reports_no_warnings),
+		cmocka_unit_test(test_warning_text_says_warning_after_the_position),
+		cmocka_unit_test(test_json_problems_carry_their_severity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

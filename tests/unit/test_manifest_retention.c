@@ -43,7 +43,7 @@ static void test_ages_in_days_weeks_months_and_years_are_accepted(void **state)
 		     JOB_RULE("/c", "12 months") JOB_RULE("/d", "2 years"));
 }
 
-static void test_selector_over_100_characters_is_rejected(void **state)
+static void test_selector_over_100_bytes_is_rejected(void **state)
 {
 	(void)state;
 	char sel[102];
@@ -52,7 +52,24 @@ static void test_selector_over_100_characters_is_rejected(void **state)
 	sel[101] = '\0';
 	char *yaml = cf_xasprintf(RETENTION_HEAD JOB_LEVEL "    - selector: %s\n      age: 1 week\n", sel);
 	EXPECT_PROBLEMS(yaml, "t.yaml:7:17: spec.job_level_retention_policies[0].selector: must be 1 to 100 "
-			      "characters long, not 101\n");
+			      "bytes long, not 101\n");
+	free(yaml);
+	sel[100] = '\0';
+	yaml = cf_xasprintf(RETENTION_HEAD JOB_LEVEL "    - selector: %s\n      age: 1 week\n", sel);
+	EXPECT_VALID(yaml);
+	free(yaml);
+}
+
+static void test_selector_length_counts_bytes_not_characters(void **state)
+{
+	(void)state;
+	/* 60 characters of two bytes each: artifacthub measures len() in Go, bytes */
+	char sel[122] = "/";
+	for (int i = 0; i < 60; i++)
+		strcat(sel, "\xc3\xa9");
+	char *yaml = cf_xasprintf(RETENTION_HEAD JOB_LEVEL "    - selector: %s\n      age: 1 week\n", sel);
+	EXPECT_PROBLEMS(yaml, "t.yaml:7:17: spec.job_level_retention_policies[0].selector: must be 1 to 100 "
+			      "bytes long, not 121\n");
 	free(yaml);
 }
 
@@ -61,7 +78,7 @@ static void test_empty_selector_is_rejected(void **state)
 	(void)state;
 	EXPECT_PROBLEMS(RETENTION_HEAD JOB_LEVEL JOB_RULE("\"\"", "1 week"),
 			"t.yaml:7:17: spec.job_level_retention_policies[0].selector: must be 1 to 100 "
-			"characters long, not 0\n");
+			"bytes long, not 0\n");
 }
 
 static void test_rule_needs_selector_and_age(void **state)
@@ -131,7 +148,8 @@ int main(void)
 		cmocka_unit_test(test_age_of_0_is_rejected),
 		cmocka_unit_test(test_age_unit_must_be_known),
 		cmocka_unit_test(test_ages_in_days_weeks_months_and_years_are_accepted),
-		cmocka_unit_test(test_selector_over_100_characters_is_rejected),
+		cmocka_unit_test(test_selector_over_100_bytes_is_rejected),
+		cmocka_unit_test(test_selector_length_counts_bytes_not_characters),
 		cmocka_unit_test(test_empty_selector_is_rejected),
 		cmocka_unit_test(test_rule_needs_selector_and_age),
 		cmocka_unit_test(test_more_than_10_rules_per_level_is_rejected),

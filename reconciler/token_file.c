@@ -1,0 +1,105 @@
+/*
+ * token_file: pending markers and atomic 0600 token files (see the header).
+ */
+#include "reconciler/token_file.h"
+#include "reconciler/source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *cf_token_dir(const char *dir)
+{
+	if (dir)
+		return cf_xstrdup(dir);
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (state && *state == '/')
+		return cf_xasprintf("%s/ciform/registration-tokens", state);
+	return cf_xasprintf("%s/.local/state/ciform/registration-tokens", home && *home ? home : ".");
+}
+
+/* Writes data to path through a temporary file in the same directory. */
+static int write_atomic(const char *path, const char *data, cf_error *err)
+{
+	char *tmp = cf_xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	size_t len = strlen(data);
+	int rc = CF_OK;
+	if (fd < 0 || fchmod(fd, 0600) != 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) != 0)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
+	if (fd >= 0 && close(fd) != 0 && rc == CF_OK)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
+	if (rc == CF_OK && rename(tmp, path) != 0)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
+	if (rc != CF_OK)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int cf_token_dir_check(const char *dir, cf_error *err)
+{
+	struct stat st;
+	int rc = CF_OK;
+	if (stat(dir, &st) != 0)
+		rc = cf_mkdirs(dir, 0700, err);
+	else if (!S_ISDIR(st.st_mode))
+		rc = cf_error_set(err, CF_EIO, "%s: not a directory", dir);
+	if (rc == CF_OK) {
+		char *probe = cf_xasprintf("%s/.ciform-write-check", dir);
+		rc = write_atomic(probe, "", err);
+		unlink(probe);
+		free(probe);
+	}
+	if (rc != CF_OK) {
+		char *why = cf_xstrdup(err->message ? err->message : "");
+		rc = cf_error_set(err, rc, "registration tokens cannot be written (%s): nothing was changed", why);
+		free(why);
+	}
+	return rc;
+}
+
+static char *marker(const char *dir, const char *name)
+{
+	return cf_xasprintf("%s/%s.token.pending", dir, name);
+}
+
+int cf_token_mark_pending(const char *dir, const char *name, cf_error *err)
+{
+	char *m = marker(dir, name);
+	int rc = write_atomic(m, "a create was sent; its token was not saved yet\n", err);
+	free(m);
+	return rc;
+}
+
+int cf_token_write(char **path, const char *dir, const char *name, const char *token, cf_error *err)
+{
+	*path = cf_xasprintf("%s/%s.token", dir, name);
+	char *line = cf_xasprintf("%s\n", token);
+	int rc = write_atomic(*path, line, err);
+	memset(line, 0, strlen(line));
+	free(line);
+	if (rc == CF_OK)
+		cf_token_forget(dir, name);
+	return rc;
+}
+
+bool cf_token_lost(const char *dir, const char *name)
+{
+	char *m = marker(dir, name), *t = cf_xasprintf("%s/%s.token", dir, name);
+	bool lost = access(m, F_OK) == 0 && access(t, F_OK) != 0;
+	free(m);
+	free(t);
+	return lost;
+}
+
+void cf_token_forget(const char *dir, const char *name)
+{
+	char *m = marker(dir, name);
+	unlink(m);
+	free(m);
+}
