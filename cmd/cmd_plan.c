@@ -24,7 +24,9 @@
 	"  --repo DIR                    the repository for --git-ref (PATHs then relative to it)\n" \
 	"  --request-timeout SECONDS     one request, answer included (default 60)\n"               \
 	"  --max-answer-mb N             refuse an answer larger than this (default 32)\n"          \
-	"  --max-requests N              requests in this run, retries included (default 100000)\n"
+	"  --max-requests N              requests in this run, retries included (default 100000)\n" \
+	"  --registration-token-dir DIR  where registration tokens are kept, to see lost ones\n"   \
+	"                                (default $XDG_STATE_HOME/ciform/registration-tokens)\n"
 
 static const char plan_help[] =
 	"usage: ciform plan [PATH...] [options]\n\n"

@@ -126,7 +126,7 @@ static void plan_and_act(cf_cycle *c, git_repository *repo, const cf_reconcile_o
 	cf_session *s = NULL;
 	int rc = cf_source_open_git_commit(&src, repo, c->commit, paths, o->path ? 1 : 0, &err);
 	cf_session_opts so = {.src = src, .conn = o->conn, .parallelism = o->parallelism,
-			      .plan = {.prune = o->prune}};
+			      .plan = {.prune = o->prune, .token_dir = o->apply_opts.token_dir}};
 	if (rc == CF_OK)
 		rc = cf_session_plan(&s, &so, &diags, &err);
 	if (rc == CF_EINVALID) {

@@ -13,7 +13,8 @@
 
 static const char help[] =
 	"usage: ciform-sandbox [--port N] [--token T] [--state FILE] [--seed FILE]\n"
-	"                      [--latency-ms N] [--fail-every N] [--throttle-every N] [--sync-ms N]\n\n"
+	"                      [--latency-ms N] [--fail-every N] [--throttle-every N] [--sync-ms N]\n"
+	"                      [--fault MODE] [--record FILE]\n\n"
 	"A local stand-in for the Semaphore API v1alpha (agent types, deployment targets,\n"
 	"retention policies, projects, roles), on 127.0.0.1. Prints its URL on stdout.\n\n"
 	"  --port N            port to listen on; 0 picks a free one (default 0)\n"

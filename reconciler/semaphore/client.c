@@ -444,8 +444,8 @@ int cf_sem_delete(cf_sem_client *c, const char *path, cf_error *err)
 	cf_sem_call call;
 	cf_sem_call_init(&call, "DELETE", CF_SEM_IDEMPOTENT, NULL, "%s", path);
 	int rc = cf_sem_run(c, &call, 1, err);
-	if (rc == CF_ENOTFOUND && call.attempts > 1) {
-		rc = CF_OK; /* an earlier attempt went through; its answer was lost */
+	if (rc == CF_ENOTFOUND) {
+		rc = CF_OK; /* gone already: an earlier attempt, or someone else, deleted it */
 		cf_error_clear(err);
 	}
 	cf_sem_call_clear(&call);

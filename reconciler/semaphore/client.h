@@ -113,7 +113,7 @@ int cf_sem_get_many(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n
  * be an array ("the answer has an unexpected shape" otherwise). */
 int cf_sem_get_list(cJSON **out, cf_sem_client *c, const char *path, const char *key, cf_error *err);
 
-/* DELETE, retried; a retry that finds the resource gone counts as done. */
+/* DELETE, retried; a resource already gone (404) counts as deleted. */
 int cf_sem_delete(cf_sem_client *c, const char *path, cf_error *err);
 
 /* A cJSON object that lives as long as the client, for endpoint caches. */

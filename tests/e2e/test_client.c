@@ -235,6 +235,18 @@ static void test_target_lifecycle(void **state)
 	down(&e);
 }
 
+static void test_a_delete_that_finds_the_target_gone_counts_as_deleted(void **state)
+{
+	(void)state;
+	env e;
+	up(&e);
+	assert_int_equal(cf_sem_target_delete(e.c, "aaaaaaaa-0000-4000-8000-0000000000ff",
+					      "aaaaaaaa-0000-4000-8000-000000000004", &e.err), 0);
+	assert_null(e.err.message);
+	assert_int_equal(cf_sem_client_requests(e.c), 1);
+	down(&e);
+}
+
 static void test_retention_policy_is_read_and_replaced(void **state)
 {
 	(void)state;
@@ -439,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_agent_type_lifecycle),
 		cmocka_unit_test(test_agent_type_with_busy_agents_is_deleted_after_disable_all),
 		cmocka_unit_test(test_target_lifecycle),
+		cmocka_unit_test(test_a_delete_that_finds_the_target_gone_counts_as_deleted),
 		cmocka_unit_test(test_retention_policy_is_read_and_replaced),
 		cmocka_unit_test(test_503_is_retried_until_it_succeeds),
 		cmocka_unit_test(test_503_fails_after_five_attempts),
