@@ -2,6 +2,7 @@
  * live: the container for live state; filling it is the vendor's job.
  */
 #include "reconciler/live.h"
+#include "reconciler/diff.h"
 #include "reconciler/strmap.h"
 
 #include <stdint.h>
@@ -128,4 +129,27 @@ void cf_live_free(cf_live *live)
 	free(live->projects_owned);
 	cf_strmap_free(live->projects);
 	free(live);
+}
+
+static bool kept(const char *key, const cf_diff_field *diff, const char *const *extra)
+{
+	for (const char *const *e = extra; e && *e; e++)
+		if (!strcmp(*e, key))
+			return true;
+	size_t kl = strlen(key);
+	for (const cf_diff_field *f = diff; f && f->name; f++)
+		if (!strncmp(f->live, key, kl) && (f->live[kl] == '\0' || f->live[kl] == '.'))
+			return true;
+	return false;
+}
+
+void cf_live_trim(cJSON *api, const cf_diff_field *diff, const char *const *extra)
+{
+	if (!cJSON_IsObject(api))
+		return;
+	for (cJSON *k = api->child, *next; k; k = next) {
+		next = k->next;
+		if (!k->string || !kept(k->string, diff, extra))
+			cJSON_Delete(cJSON_DetachItemViaPointer(api, k));
+	}
 }

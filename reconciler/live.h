@@ -13,6 +13,7 @@
 #include "reconciler/manifest.h"
 
 struct cf_strmap;
+struct cf_diff_field;
 
 typedef struct cf_live_item {
 	const cf_kind *kind;
@@ -53,5 +54,10 @@ void cf_live_add_project(cf_live *live, const char *ref, const char *id, const c
 const char *cf_live_project_id(const cf_live *live, const char *ref);
 const char *cf_live_project_name(const cf_live *live, const char *ref);
 void cf_live_free(cf_live *live);
+
+/* Drops the keys of an API object that nothing reads: only the first
+ * segments of the diff table's live paths and the extra keys stay (a plan of
+ * 30,000 resources should not keep every timestamp the API sends). */
+void cf_live_trim(cJSON *api, const struct cf_diff_field *diff, const char *const *extra);
 
 #endif

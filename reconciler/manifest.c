@@ -224,8 +224,8 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 void cf_resource_diag(cf_diags *d, const cf_resource *r, const char *path, const char *fmt, ...)
 {
 	const cJSON *at = path ? cJSON_GetObjectItemCaseSensitive(r->locs, path) : NULL;
-	int line = cJSON_GetArraySize(at) == 2 ? cJSON_GetArrayItem(at, 0)->valueint : r->line;
-	int col = cJSON_GetArraySize(at) == 2 ? cJSON_GetArrayItem(at, 1)->valueint : r->column;
+	int line = cJSON_IsNumber(at) ? CF_LOC_LINE(at->valuedouble) : r->line;
+	int col = cJSON_IsNumber(at) ? CF_LOC_COLUMN(at->valuedouble) : r->column;
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);

@@ -3,6 +3,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/schema.h"
+#include "reconciler/manifest.h"
 
 #include <pcre2.h>
 #include <stdlib.h>
@@ -119,13 +120,15 @@ static cJSON *convert_scalar(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, co
 }
 
 /* Paths are unique (list indices are in them, duplicate keys are refused
- * before), so no lookup: appending is constant time, a lookup is not. */
+ * before), so no lookup: appending is constant time, a lookup is not. One
+ * number per value (manifest.h CF_LOC), not a [line, column] array: a plan
+ * of 30,000 resources keeps a few hundred thousand of these. */
 static void remember(cf_yctx *ctx, const yaml_node_t *n, const char *path)
 {
 	if (!ctx->locs)
 		return;
-	int at[2] = {(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
-	cJSON_AddItemToObject(ctx->locs, path, cJSON_CreateIntArray(at, 2));
+	cJSON_AddItemToObject(ctx->locs, path, cJSON_CreateNumber(CF_LOC((double)n->start_mark.line + 1,
+									 (double)n->start_mark.column + 1)));
 }
 
 static cJSON *convert_value(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, const char *path)

@@ -21,8 +21,9 @@
  * $HOME/.local/state/ciform/registration-tokens; caller frees. */
 char *cf_token_dir(const char *dir);
 
-/* Creates dir (0700) when missing and checks that a file can be written
- * there, before any change is made. */
+/* Before any change is made: refuses dir when it lies in a git work tree
+ * that would not ignore the tokens, creates it (0700) when missing, and
+ * checks that a file can be written there. */
 int cf_token_dir_check(const char *dir, cf_error *err);
 
 /* Writes the pending marker for name. */

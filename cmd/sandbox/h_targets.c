@@ -15,6 +15,7 @@
  */
 #include "cmd/sandbox/sandbox.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,11 @@ static void start_sync(sbx *s, cJSON *t, const char *op, cJSON *env, cJSON *file
 	cJSON_AddStringToObject(sync, "op", op);
 	cJSON_AddItemToObject(sync, "env_vars", env ? env : cJSON_CreateArray());
 	cJSON_AddItemToObject(sync, "files", files ? files : cJSON_CreateArray());
-	cJSON_AddNumberToObject(sync, "until_ms", (double)(sbx_now_ms() + s->sync_ms));
+	long long until = sbx_now_ms() + s->sync_ms;
+	cJSON_AddNumberToObject(sync, "until_ms", (double)until);
 	set_item(t, "sync", sync);
+	if (until < s->settle_due_ms)
+		s->settle_due_ms = until;
 	set_str(t, "state_message", "");
 }
 
@@ -94,16 +98,26 @@ static void start_sync(sbx *s, cJSON *t, const char *op, cJSON *env, cJSON *file
 static void settle(sbx *s)
 {
 	long long now = sbx_now_ms();
+	if (now < s->settle_due_ms) /* nothing due: no walk over every target per request */
+		return;
+	s->settle_due_ms = LLONG_MAX;
 	cJSON *list = targets(s);
 	for (cJSON *t = list ? list->child : NULL, *next; t; t = next) {
 		next = t->next;
 		cJSON *sync = cJSON_GetObjectItemCaseSensitive(t, "sync");
-		if (!cJSON_IsObject(sync) || (long long)sbx_num(sync, "until_ms") > now)
+		if (!cJSON_IsObject(sync))
 			continue;
+		long long until = (long long)sbx_num(sync, "until_ms");
+		if (until > now) {
+			if (until < s->settle_due_ms)
+				s->settle_due_ms = until;
+			continue;
+		}
 		cJSON *env = cJSON_GetObjectItem(sync, "env_vars"), *files = cJSON_GetObjectItem(sync, "files");
 		const char *problem = strcmp(sbx_str(sync, "op"), "delete") ? sbx_secret_problem(env, files) : NULL;
 		if (!strcmp(sbx_str(sync, "op"), "delete")) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(list, t));
+			sbx_targets_changed(s);
 			continue;
 		}
 		if (problem) {
@@ -231,10 +245,11 @@ static cJSON *holder_of(sbx *s, const char *token)
 
 static cJSON *target_by_name(sbx *s, const char *project_id, const char *name)
 {
-	cJSON *t;
-	cJSON_ArrayForEach(t, targets(s))
-		if (!strcmp(sbx_str(t, "project_id"), project_id) && !strcmp(sbx_str(t, "name"), name))
-			return t;
+	size_t n = 0;
+	cJSON **of = sbx_targets_of_project(s, project_id, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(sbx_str(of[i], "name"), name))
+			return of[i];
 	return NULL;
 }
 
@@ -293,7 +308,7 @@ static bool feature_allows(sbx *s, sbx_req *rq, sbx_resp *rs)
  * "Not found"), then its project (authorize_manage_project). */
 static cJSON *target_of(sbx *s, sbx_req *rq, sbx_resp *rs)
 {
-	cJSON *t = sbx_find(targets(s), "id", sbx_param_str(rq, "target_id"));
+	cJSON *t = sbx_target_by_id(s, sbx_param_str(rq, "target_id"));
 	if (!t) {
 		sbx_fail(rs, 404, "Not found");
 		return NULL;
@@ -386,10 +401,11 @@ void h_targets_list(sbx *s, sbx_req *rq, sbx_resp *rs)
 	if (!sbx_authorize_project(s, pid, rs))
 		return;
 	rs->body = cJSON_CreateArray();
-	cJSON *t;
-	cJSON_ArrayForEach(t, targets(s))
-		if (!strcmp(sbx_str(t, "project_id"), pid) && (!name || !strcmp(sbx_str(t, "name"), name->valuestring)))
-			cJSON_AddItemToArray(rs->body, target_json(s, t, false));
+	size_t n = 0;
+	cJSON **of = sbx_targets_of_project(s, pid, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!name || !strcmp(sbx_str(of[i], "name"), name->valuestring))
+			cJSON_AddItemToArray(rs->body, target_json(s, of[i], false));
 }
 
 /* semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/deployments/describe.ex */
@@ -445,6 +461,7 @@ void h_target_create(sbx *s, sbx_req *rq, sbx_resp *rs)
 	start_sync(s, t, "create", sbx_secret_create(sbx_param(rq, "env_vars"), "name", "value"),
 		   sbx_secret_create(sbx_param(rq, "files"), "path", "content"));
 	cJSON_AddItemToArray(targets(s), t);
+	sbx_targets_changed(s);
 	rs->body = target_json(s, t, false);
 }
 
@@ -519,6 +536,7 @@ void h_target_delete(sbx *s, sbx_req *rq, sbx_resp *rs)
 		start_sync(s, t, "delete", NULL, NULL);
 	} else {
 		cJSON_Delete(cJSON_DetachItemViaPointer(targets(s), t));
+		sbx_targets_changed(s);
 	}
 }
 

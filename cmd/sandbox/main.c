@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 	int sig = 0;
 	sigwait(&set, &sig);
 	sbx_stop(daemon);
+	sbx_targets_changed(&s);
 	cJSON_Delete(s.state);
 	cJSON_Delete(s.route_counts);
 	cJSON_Delete(s.user_agents);

@@ -23,6 +23,8 @@ typedef struct sbx {
 	int fail_every;     /* every Nth request answers 503 */
 	int throttle_every; /* every Nth request answers 429 with Retry-After: 1 */
 	int sync_ms;        /* how long a target stays SYNCING after its secrets change */
+	struct sbx_target_index *target_index; /* target_index.c; NULL until asked for */
+	long long settle_due_ms; /* the earliest pending sync ends then (0: look at the next request) */
 	const char *fault;  /* faults.c: how API requests misbehave, or NULL */
 	const char *record_file; /* --record: every API request appended as a JSON line */
 	unsigned long requests;
@@ -53,6 +55,12 @@ typedef struct sbx_resp {
 } sbx_resp;
 
 typedef void (*sbx_handler)(sbx *s, sbx_req *rq, sbx_resp *rs);
+
+/* target_index.c: call sbx_targets_changed after adding or removing a target */
+typedef struct sbx_target_index sbx_target_index;
+void sbx_targets_changed(sbx *s);
+cJSON *sbx_target_by_id(sbx *s, const char *id);
+cJSON **sbx_targets_of_project(sbx *s, const char *project_id, size_t *n);
 
 /* faults.c */
 bool sbx_fault_known(const char *mode);

@@ -288,6 +288,11 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 		call->json = call->resp_len ? cJSON_ParseWithLength(call->resp, call->resp_len) : cJSON_CreateObject();
 		if (call->json) {
 			call->rc = CF_OK;
+			free(call->resp); /* parsed: the text is not needed, and a batch holds many */
+			call->resp = NULL;
+			call->resp_len = 0;
+			if (call->shape)
+				call->shape(call->json, call->shape_ud);
 			return true;
 		}
 		char *ex = excerpt(c, call->resp);
@@ -406,9 +411,18 @@ int cf_sem_request(cJSON **out, cf_sem_client *c, const char *method, unsigned f
 
 int cf_sem_get_many(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n, cf_error *err)
 {
-	cf_sem_call *calls = cf_xcalloc(n, sizeof(*calls));
-	for (size_t i = 0; i < n; i++)
+	return cf_sem_get_many_shaped(outs, c, paths, n, NULL, NULL, err);
+}
+
+int cf_sem_get_many_shaped(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n,
+			   void (*shape)(cJSON *json, void *ud), void *ud, cf_error *err)
+{
+	cf_sem_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
+	for (size_t i = 0; i < n; i++) {
 		cf_sem_call_init(&calls[i], "GET", CF_SEM_IDEMPOTENT, NULL, "%s", paths[i]);
+		calls[i].shape = shape;
+		calls[i].shape_ud = ud;
+	}
 	int rc = cf_sem_run(c, calls, n, err);
 	for (size_t i = 0; i < n; i++) {
 		outs[i] = calls[i].json;

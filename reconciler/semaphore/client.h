@@ -71,6 +71,10 @@ typedef struct cf_sem_call {
 	char *path;  /* after the base URL, query included; owned */
 	char *body;  /* JSON, or NULL; owned */
 	unsigned flags;
+	/* Optional: applied to the parsed answer as soon as it arrives (a batch
+	 * of 10,000 reads then holds 10,000 trimmed answers, not full ones). */
+	void (*shape)(cJSON *json, void *ud);
+	void *shape_ud;
 	/* out */
 	int rc;          /* 0, or a CF_E* code with error set */
 	long status;     /* HTTP status, 0 when none came */
@@ -108,6 +112,9 @@ int cf_sem_request(cJSON **out, cf_sem_client *c, const char *method, unsigned f
 /* GETs of paths[i] into outs[i], in parallel; outs[i] is NULL for a
  * failure, and the first failure is returned. */
 int cf_sem_get_many(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n, cf_error *err);
+/* The same, each answer passed through shape (see cf_sem_call) on arrival. */
+int cf_sem_get_many_shaped(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n,
+			   void (*shape)(cJSON *json, void *ud), void *ud, cf_error *err);
 
 /* GET of a list: the answer itself (key NULL) or its member key, which must
  * be an array ("the answer has an unexpected shape" otherwise). */

@@ -219,6 +219,21 @@ static cJSON *projects_in_scope(const cf_live *live, const cf_resource_set *set)
 	return scope;
 }
 
+/* What a plan reads of a live target besides its diff table's fields. */
+static const char *const live_keys[] = {"id", "name", "state", "state_message", "active", NULL};
+
+static void trim_target(cJSON *json, void *ud)
+{
+	(void)ud;
+	if (cJSON_IsArray(json)) {
+		cJSON *t;
+		cJSON_ArrayForEach(t, json)
+			cf_live_trim(t, cf_sem_target_diff, live_keys);
+	} else {
+		cf_live_trim(json, cf_sem_target_diff, live_keys);
+	}
+}
+
 /* Lists are bare arrays (public-api/v1alpha/lib/pipelines_api/deployments/list.ex). */
 static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
 {
@@ -230,14 +245,15 @@ static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *
 	const cJSON *p;
 	cJSON_ArrayForEach(p, scope)
 		paths[i++] = cf_xasprintf("/deployment_targets?project_id=%s", p->string);
-	int rc = cf_sem_get_many(lists, c, paths, np, err);
+	int rc = cf_sem_get_many_shaped(lists, c, paths, np, trim_target, NULL, err);
 	for (i = 0; i < np && rc == CF_OK; i++)
 		if (!cJSON_IsArray(lists[i]))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a list)", paths[i]);
 	i = 0;
 	cJSON_ArrayForEach(p, scope) {
-		const cJSON *t;
-		cJSON_ArrayForEach(t, (rc == CF_OK ? lists[i] : NULL)) {
+		cJSON *t, *next;
+		for (t = rc == CF_OK && lists[i] ? lists[i]->child : NULL; t; t = next) {
+			next = t->next;
 			const char *name = get_str(t, "name");
 			const char *spec = cf_live_spec_address(live, set, &cf_sem_target_kind, p->string, name);
 			if (!cJSON_IsObject(t) || !*name || !*get_str(t, "id")) {
@@ -253,8 +269,8 @@ static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *
 				break;
 			}
 			char *addr = spec ? cf_xstrdup(spec) : cf_xasprintf("DeploymentTarget/%s/%s", p->valuestring, name);
-			cf_live_add(live, set, &cf_sem_target_kind, addr, get_str(t, "id"), p->string, name,
-				    cJSON_Duplicate(t, 1));
+			cJSON *api = cJSON_DetachItemViaPointer(lists[i], t); /* taken over, not copied */
+			cf_live_add(live, set, &cf_sem_target_kind, addr, get_str(api, "id"), p->string, name, api);
 			free(addr);
 		}
 		cJSON_Delete(lists[i]);
@@ -279,7 +295,7 @@ static int read_secrets(cf_live *live, cf_sem_client *c, cf_error *err)
 	cJSON **full = cf_xcalloc(n + 1, sizeof(cJSON *));
 	for (size_t k = 0; k < n; k++)
 		paths[k] = cf_xasprintf("/deployment_targets/%s?include_secrets=true", want[k]->id);
-	int rc = cf_sem_get_many(full, c, paths, n, err);
+	int rc = cf_sem_get_many_shaped(full, c, paths, n, trim_target, NULL, err);
 	for (size_t k = 0; k < n && rc == CF_OK; k++) {
 		const cJSON *env = cJSON_GetObjectItemCaseSensitive(full[k], "env_vars");
 		const cJSON *files = cJSON_GetObjectItemCaseSensitive(full[k], "files");

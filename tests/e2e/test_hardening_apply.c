@@ -171,6 +171,28 @@ static void test_tokens_go_under_xdg_state_home_by_default(void **state)
 	e2e_down(&e);
 }
 
+static void test_a_token_directory_git_would_commit_is_refused_and_an_ignored_one_is_not(void **state)
+{
+	(void)state;
+	e2e e;
+	up(&e, ORG("", "", ""), NULL);
+	fx_sh("git init -q specs-repo");
+	fx_write("specs-repo/a.yaml", AGENT_DOC("s1-new"));
+	fx_result r = cf(&e, ARGS("apply", "specs-repo", "--yes", "--registration-token-dir", "specs-repo/.tokens"));
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "specs-repo/.tokens is inside the git work tree "));
+	assert_true(fx_contains(r.err, "and git does not ignore it"));
+	fx_result_free(&r);
+	assert_int_equal(fx_sandbox_route_count(&e.sb, "POST /self_hosted_agent_types"), 0);
+	fx_write("specs-repo/.gitignore", ".tokens/\n");
+	r = cf(&e, ARGS("apply", "specs-repo", "--yes", "--registration-token-dir", "specs-repo/.tokens"));
+	assert_int_equal(r.rc, 0);
+	fx_result_free(&r);
+	struct stat st;
+	assert_int_equal(stat("specs-repo/.tokens/s1-new.token", &st), 0);
+	e2e_down(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_a_token_directory_that_cannot_be_written_refuses_the_apply_before_any_change),
 		cmocka_unit_test(test_a_token_lost_by_an_interrupted_apply_is_planned_and_replaced),
 		cmocka_unit_test(test_tokens_go_under_xdg_state_home_by_default),
+		cmocka_unit_test(test_a_token_directory_git_would_commit_is_refused_and_an_ignored_one_is_not),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
