@@ -4,6 +4,7 @@
  */
 #include "cmd/cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -16,6 +17,9 @@ static const cli_verb verbs[] = {
 	{"drift", cmd_drift, "plan whose exit code reports drift (0 none, 2 drift)"},
 	{"export", cmd_export, "write manifests for live resources (adopt what exists)"},
 	{"reconcile", cmd_reconcile, "GitOps loop: fetch a repository, plan, report or apply, repeat"},
+	{"show", cmd_show, "print a plan saved by 'ciform plan --out' (text, json or markdown)"},
+	{"schema", cmd_schema, "print the JSON Schema of every manifest kind (for editors)"},
+	{"comment", cmd_comment, "post the plan on a pull/merge request, or edit ciform's earlier comment"},
 };
 
 static void usage(FILE *to)
@@ -26,7 +30,7 @@ static void usage(FILE *to)
 	      "Commands:\n", to);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(to, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
-	fputs("\nRun 'ciform <command> --help' for a command's options.\n"
+	fputs("\nRun 'ciform <command> --help' or 'ciform help <command>' for a command's options.\n"
 	      "Exit codes: 0 success, 1 error, 2 changes (plan --detailed-exitcode, drift).\n", to);
 }
 
@@ -48,6 +52,13 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	const char *verb = argv[1];
+	opterr = 0; /* every verb reports a bad option itself, once (cli_bad_option) */
+	if (!strcmp(verb, "help") && argc > 2) { /* ciform help plan = ciform plan --help */
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (!strcmp(argv[2], verbs[i].name))
+				return verbs[i].run(2, (char *[]){argv[2], "--help", NULL});
+		return cli_error("unknown command '%s' (see 'ciform --help')", argv[2]);
+	}
 	if (!strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
 		usage(stdout);
 		return EXIT_OK;

@@ -13,9 +13,12 @@
 #define COMMON_OPTIONS                                                                          \
 	"  --format text|json|markdown   how to print the plan (default text)\n"                     \
 	"  --prune                       delete live resources in scope that no spec names\n"        \
-	"  --target ADDRESS              only this resource (repeatable), e.g. DeploymentTarget/web/prod\n" \
+	"  --target ADDRESS              only this resource (repeatable), e.g. DeploymentTarget/web/prod;\n" \
+	"                                one that names no spec and no live resource is an error\n"  \
+	"  --allow-empty                 accept a PATH that holds no manifest (else an error)\n"     \
 	"  --parallelism N               reads in flight at once (default 8)\n"                      \
-	"  --no-color                    no colour (also NO_COLOR=1)\n"                              \
+	"  --no-color                    no colour (also NO_COLOR=1, TERM=dumb)\n"                    \
+	"  --debug                       each request's method, path and status on stderr\n"        \
 	"  --org-url URL                 the organisation (default SEMAPHORE_ORG_URL, or ~/.sem.yaml)\n" \
 	"  --token-file FILE             the API token (default SEMAPHORE_API_TOKEN, or ~/.sem.yaml)\n" \
 	"  --context NAME                the ~/.sem.yaml context to use (default its active one)\n"     \

@@ -46,8 +46,8 @@ static void print_summary(const cf_resource_set *set, size_t nfiles, size_t warn
 	for (size_t i = 0; i < set->count; i++)
 		for (size_t j = 0; j < 3; j++)
 			n[j] += set->items[i].kind == k[j];
-	printf("Valid: %zu resources in %zu files (%zu SelfHostedAgentType, %zu DeploymentTarget, "
-	       "%zu ArtifactRetentionPolicy)", set->count, nfiles, n[0], n[1], n[2]);
+	printf("Valid: %zu resource%s in %zu file%s (%zu SelfHostedAgentType, %zu DeploymentTarget, "
+	       "%zu ArtifactRetentionPolicy)", set->count, plural(set->count), nfiles, plural(nfiles), n[0], n[1], n[2]);
 	if (warnings)
 		printf("; %zu warning%s", warnings, plural(warnings));
 	fputs(".\n", stdout);
@@ -68,14 +68,15 @@ int cmd_validate(int argc, char **argv)
 	cf_session_opts so = {0};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 's': strict = true; break;
 		case 'g': so.git_ref = optarg; break;
 		case 'r': so.repo = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error("validate", "invalid option");
+		default: return cli_bad_option("validate", argc, argv, c);
 		}
 	}
 	bool json = !strcmp(format, "json");

@@ -14,7 +14,7 @@
 
 enum { O_FORMAT = 256, O_OUT, O_PLAN, O_DETAILED, O_PRUNE, O_TARGET, O_PARALLELISM, O_NO_COLOR,
        O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP, O_GIT_REF, O_REPO,
-       O_REQUEST_TIMEOUT, O_MAX_ANSWER, O_MAX_REQUESTS };
+       O_REQUEST_TIMEOUT, O_MAX_ANSWER, O_MAX_REQUESTS, O_ALLOW_EMPTY, O_DEBUG };
 
 static const struct option opts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
@@ -36,6 +36,8 @@ static const struct option opts[] = {
 	{"request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT},
 	{"max-answer-mb", required_argument, NULL, O_MAX_ANSWER},
 	{"max-requests", required_argument, NULL, O_MAX_REQUESTS},
+	{"allow-empty", no_argument, NULL, O_ALLOW_EMPTY},
+	{"debug", no_argument, NULL, O_DEBUG},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -55,7 +57,8 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 	int c;
 	long n;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0; /* one error, ours, naming the option */
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_FORMAT: a->format = optarg; break;
 		case O_OUT: a->out = optarg; break;
@@ -69,6 +72,8 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 		case O_TOKEN_FILE: a->session.conn.token_file = optarg; break;
 		case O_CONTEXT: a->session.conn.context = optarg; break;
 		case O_YES: a->yes = true; break;
+		case O_ALLOW_EMPTY: a->session.allow_empty = true; break;
+		case O_DEBUG: a->debug = true; break;
 		case O_GIT_REF: a->session.git_ref = optarg; break;
 		case O_REPO: a->session.repo = optarg; break;
 		case O_PARALLELISM:
@@ -99,7 +104,7 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 			break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error(verb, "invalid option");
+		default: return cli_bad_option(verb, argc, argv, c);
 		}
 	}
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") && strcmp(a->format, "markdown"))
@@ -118,24 +123,51 @@ void plan_args_free(plan_args *a)
 
 bool plan_args_color(const plan_args *a)
 {
-	const char *nc = getenv("NO_COLOR");
-	return !a->no_color && !(nc && *nc) && isatty(1);
+	return cli_color(a->no_color);
 }
 
 /* On a terminal, one line that counts the answers as they come. */
 static void progress(void *ud, unsigned long answers)
 {
 	*(bool *)ud = true;
-	fprintf(stderr, "\rciform: reading the live state: %lu answers", answers);
+	fprintf(stderr, "\rciform: reading the live state: %lu answer%s", answers, answers == 1 ? "" : "s");
+	fflush(stderr);
+}
+
+/* --debug: one line per attempt of each request. Method, path and status
+ * only: headers carry the token, bodies the secrets. */
+static void trace(void *ud, const cf_sem_trace *t)
+{
+	bool *shown = ud;
+	if (shown && *shown) { /* the progress line is open: end it first */
+		fputc('\n', stderr);
+		*shown = false;
+	}
+	fprintf(stderr, "ciform: debug: %s %s -> ", t->method, t->path);
+	if (t->status)
+		fprintf(stderr, "%ld", t->status);
+	else
+		fprintf(stderr, "no answer (%s)", t->failure ? t->failure : "failed");
+	fprintf(stderr, " in %ld ms", t->ms);
+	if (t->attempt > 1)
+		fprintf(stderr, " (attempt %d)", t->attempt);
+	if (t->retrying)
+		fputs(", will retry", stderr);
+	fputc('\n', stderr);
 	fflush(stderr);
 }
 
 cf_session *plan_args_session(plan_args *a)
 {
-	bool shown = false;
+	static bool shown;
+	shown = false;
 	if (isatty(2)) {
 		a->session.progress = progress;
 		a->session.ud = &shown;
+	}
+	if (a->debug) {
+		a->session.trace = trace;
+		a->session.trace_ud = &shown;
 	}
 	cf_diags diags = {0};
 	cf_error err = {0};
@@ -143,6 +175,7 @@ cf_session *plan_args_session(plan_args *a)
 	int rc = cf_session_plan(&s, &a->session, &diags, &err);
 	if (shown)
 		fputc('\n', stderr);
+	shown = false;
 	if (rc == CF_EINVALID) {
 		char *text = cf_render_diags_text(&diags);
 		fputs(text, stderr);

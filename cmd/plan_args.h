@@ -12,7 +12,7 @@ typedef struct plan_args {
 	const char *out;    /* plan --out */
 	const char *plan_file; /* apply --plan */
 	const char *token_dir;
-	bool detailed_exitcode, yes, no_color;
+	bool detailed_exitcode, yes, no_color, debug;
 	long wait_timeout_ms;
 	const char **targets; /* NULL-terminated */
 	size_t ntargets;
@@ -24,10 +24,13 @@ typedef struct plan_args {
 int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const char *help);
 void plan_args_free(plan_args *a);
 
-/* Whether text output may use colour: stdout is a terminal, no --no-color, no NO_COLOR. */
+/* Whether text output may use colour: stdout is a terminal, no --no-color,
+ * no NO_COLOR, and TERM is not dumb. */
 bool plan_args_color(const plan_args *a);
 
-/* Loads, connects, reads and plans; reports problems itself. NULL on failure. */
+/* Loads, connects, reads and plans; reports problems itself. NULL on failure.
+ * With --debug, every request's method, path and status go to stderr, during
+ * the apply that follows too (the trace stays set on the session's client). */
 cf_session *plan_args_session(plan_args *a);
 
 #endif

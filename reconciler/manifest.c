@@ -6,6 +6,7 @@
  * ensure, how an address is made, and that an address is defined once.
  */
 #include "reconciler/manifest.h"
+#include "reconciler/suggest.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -203,8 +204,15 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 	}
 	const cf_kind *kind = kname ? cf_kind_find(kname) : NULL;
 	if (!kind) {
-		cf_yerr(y, kindn, "kind: unknown '%s' (one of SelfHostedAgentType, DeploymentTarget, ArtifactRetentionPolicy)",
-			kname ? kname : "(not a string)");
+		const char *names[sizeof(cf_kinds) / sizeof(cf_kinds[0])] = {0};
+		for (size_t i = 0; cf_kinds[i]; i++)
+			names[i] = cf_kinds[i]->name;
+		const char *best = kname ? cf_suggest(kname, names) : NULL;
+		if (best)
+			cf_yerr(y, kindn, "kind: unknown '%s' (did you mean %s?)", kname, best);
+		else
+			cf_yerr(y, kindn, "kind: unknown '%s' (one of SelfHostedAgentType, DeploymentTarget, "
+				"ArtifactRetentionPolicy)", kname ? kname : "(not a string)");
 		return;
 	}
 	y->locs = cJSON_CreateObject();

@@ -2,6 +2,7 @@
  * reconcile: fetch, read at the ref, plan, report or apply, record.
  */
 #include "reconciler/reconcile.h"
+#include "reconciler/gitauth.h"
 #include "reconciler/gitsrc.h"
 #include "reconciler/render.h"
 #include "reconciler/render_diags.h"
@@ -50,11 +51,12 @@ static char *cache_path(const char *cache_dir, const char *url)
  * leaks the regex match data of every url.*.insteadOf lookup (fixed in
  * libgit2 1.6, pull request #6382), which git_remote_lookup and a named
  * git_remote_create make, some 240 kB a cycle in a loop meant to run for
- * months. The URL given is the URL fetched; the refspec is passed here. */
+ * months. The URL given is the URL fetched; the refspec is passed here.
+ * Being anonymous, the remote is never written to the cache's config. */
 static int fetch(git_repository **repo, char **default_ref, const cf_reconcile_opts *o, cf_cycle *c)
 {
 	cf_error err = {0};
-	if (cf_mkdirs(o->cache_dir, 0700, &err) != CF_OK) {
+	if (cf_gitauth_check_url(o->git_url, &err) != CF_OK || cf_mkdirs(o->cache_dir, 0700, &err) != CF_OK) {
 		fail(c, "%s", err.message);
 		cf_error_clear(&err);
 		return -1;
@@ -76,17 +78,22 @@ static int fetch(git_repository **repo, char **default_ref, const cf_reconcile_o
 		fail(c, "--git-url: %s", git_message());
 		return -1;
 	}
+	cf_gitauth auth;
+	cf_gitauth_from_env(&auth);
 	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+	fo.callbacks.credentials = cf_gitauth_credential;
+	fo.callbacks.payload = &auth;
 	rc = git_remote_fetch(remote, NULL, &fo, "ciform reconcile");
 	git_buf head = {0};
 	if (rc != 0)
-		fail(c, "fetch failed: %s", git_message());
+		fail(c, "fetch failed: %s", auth.why ? auth.why : git_message());
 	else if (git_remote_default_branch(&head, remote) == 0 && !strncmp(head.ptr, "refs/heads/", 11))
 		*default_ref = cf_xasprintf("refs/remotes/origin/%s", head.ptr + 11);
 	git_buf_dispose(&head);
 	git_remote_free(remote);
+	cf_gitauth_clear(&auth);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -140,7 +147,9 @@ static void plan_and_act(cf_cycle *c, git_repository *repo, const cf_reconcile_o
 			c->counts[a] = s->plan->counts[a];
 		c->unchanged = s->plan->unchanged;
 		char *text = cf_render_text(s->plan, &(cf_render_opts){0});
-		report(o, text);
+		cf_sha256_hex(c->plan_digest, (const char *const[]){text}, 1);
+		if (o->report_every_plan || !o->previous_plan || strcmp(o->previous_plan, c->plan_digest))
+			report(o, text);
 		free(text);
 		c->result = cf_plan_has_changes(s->plan) ? CF_CYCLE_DRIFT : CF_CYCLE_UNCHANGED;
 		if (c->result == CF_CYCLE_DRIFT && o->apply && !(o->stop && *o->stop)) {

@@ -4,7 +4,12 @@
  * at the ref (default: the remote's default branch) under an optional path,
  * plan, and report or apply. Each cycle's outcome is written atomically to a
  * status file: commit, time, summary, result, error. The loop itself, its
- * interval and its signals belong to the command.
+ * interval, its signals and its log lines belong to the command.
+ *
+ * A loop meant to run for months must not repeat a plan every few minutes:
+ * each cycle gives a digest of its plan, and the plan is reported only when
+ * it differs from the previous cycle's (or always, when asked). Credentials
+ * for the remote come from the environment (gitauth.h), never from the URL.
  */
 #ifndef CF_RECONCILE_H
 #define CF_RECONCILE_H
@@ -14,7 +19,7 @@
 #include "reconciler/session.h"
 
 typedef struct cf_reconcile_opts {
-	const char *git_url;     /* file://, https:// (or a local path) */
+	const char *git_url;     /* as gitauth.h's cf_gitauth_check_url accepts */
 	const char *git_ref;     /* NULL: the remote's default branch */
 	const char *path;        /* the specs' directory in the repository; NULL: its root */
 	const char *cache_dir;   /* where the bare cache repositories live */
@@ -24,8 +29,10 @@ typedef struct cf_reconcile_opts {
 	cf_sem_settings conn;
 	int parallelism;
 	cf_apply_opts apply_opts;
-	/* Gets the plan text, then "applied"/failure lines; may be NULL. */
+	/* Gets the plan text, before any apply progress; may be NULL. */
 	void (*report)(void *ud, const char *text);
+	const char *previous_plan; /* the last cycle's plan_digest: that plan is not reported again */
+	bool report_every_plan;    /* report the plan even when it is the previous one */
 	void *ud;
 	volatile sig_atomic_t *stop; /* set by a signal: finish the step, start no apply */
 } cf_reconcile_opts;
@@ -38,6 +45,7 @@ typedef struct cf_cycle {
 	size_t counts[CF_NACTIONS];
 	size_t unchanged;
 	char *error;      /* for CF_CYCLE_ERROR */
+	char plan_digest[65]; /* of the plan's text; "" when there was no plan */
 } cf_cycle;
 
 extern const char *const cf_cycle_result_names[]; /* "unchanged", "drift", "applied", "error" */

@@ -4,6 +4,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/schema.h"
 #include "reconciler/manifest.h"
+#include "reconciler/suggest.h"
 
 #include <pcre2.h>
 #include <stdlib.h>
@@ -58,6 +59,22 @@ static const cf_field *find_field(const cf_field *fields, const char *key)
 			return f;
 	}
 	return NULL;
+}
+
+/* The table key closest to a mistyped one (output-only keys are no fix). */
+static const char *closest_key(const cf_field *fields, const char *key)
+{
+	size_t n = 0;
+	for (const cf_field *f = fields; f->key; f++)
+		n++;
+	const char **keys = cf_xcalloc(n + 1, sizeof(char *));
+	n = 0;
+	for (const cf_field *f = fields; f->key; f++)
+		if (f->type != CF_T_IGNORE && !(f->flags & CF_F_PREFIX))
+			keys[n++] = f->key;
+	const char *best = cf_suggest(key, keys);
+	free(keys);
+	return best;
 }
 
 static char *child_path(const char *path, const char *key)
@@ -189,7 +206,9 @@ cJSON *cf_schema_convert(cf_yctx *ctx, yaml_node_t *node, const cf_field *fields
 			continue;
 		const cf_field *f = find_field(fields, key);
 		if (!f) {
-			cf_yerr(ctx, k, "unknown key '%s'%s%s", key, *path ? " in " : " at the top level", path);
+			const char *best = closest_key(fields, key);
+			cf_yerr(ctx, k, "unknown key '%s'%s%s%s%s%s", key, *path ? " in " : " at the top level", path,
+				best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
 			continue;
 		}
 		if (f->type == CF_T_IGNORE || cf_yis_null(v))

@@ -24,6 +24,12 @@ typedef struct cf_session_opts {
 	/* While the live state is read: how many API answers came so far. */
 	void (*progress)(void *ud, unsigned long answers);
 	void *ud;
+	/* Every request's attempts, for --debug (client.h); NULL: none. */
+	void (*trace)(void *ud, const cf_sem_trace *t);
+	void *trace_ud;
+	/* A PATH holding no manifest is accepted (else it is an error: a
+	 * mistyped PATH would otherwise plan "No changes" and pass). */
+	bool allow_empty;
 } cf_session_opts;
 
 typedef struct cf_session {
@@ -38,8 +44,12 @@ typedef struct cf_session {
 /* Opens the specs: the work tree, or a commit when o->git_ref is set. */
 int cf_session_open_source(cf_source **out, const cf_session_opts *o, cf_error *err);
 
-/* Spec problems go to diags (CF_EINVALID); anything else to err. *out is
- * NULL on failure. */
+/* Spec problems go to diags (CF_EINVALID): all of them a run can find, a
+ * project that does not exist included (the other manifests are still
+ * checked against the live state). Anything else goes to err: a PATH with
+ * no manifest (unless allow_empty), a --target that names neither a spec nor
+ * a live resource (with the closest addresses), a connection or API error.
+ * *out is NULL on failure. */
 int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags, cf_error *err);
 void cf_session_free(cf_session *s);
 

@@ -270,6 +270,8 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 	} else if (s->throttle_every > 0 && n % (unsigned long)s->throttle_every == 0) {
 		sbx_error(rs, 429, "Too Many Requests");
 		rs->retry_after = 1;
+	} else if (sbx_code_host(s, conn, url, method, up->data, up->len, rs)) {
+		/* h_comments.c answered: a code host's route, its own token check */
 	} else if (!auth || strcmp(auth, expected) != 0) {
 		sbx_fail_text(rs, 401, "Unauthorized"); /* the API gateway, before any service */
 	} else if (strncmp(url, PREFIX "/", strlen(PREFIX) + 1) != 0) {
@@ -329,6 +331,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		snprintf(v, sizeof(v), "%d", rs.retry_after);
 		MHD_add_response_header(resp, "Retry-After", v);
 	}
+	for (char *save = NULL, *h = rs.headers ? strtok_r(rs.headers, "\n", &save) : NULL; h;
+	     h = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(h, ':');
+		if (colon) {
+			*colon = '\0';
+			MHD_add_response_header(resp, h, colon + 1 + strspn(colon + 1, " "));
+		}
+	}
+	free(rs.headers);
 	enum MHD_Result r = MHD_queue_response(conn, (unsigned int)rs.status, resp);
 	MHD_destroy_response(resp);
 	return r;

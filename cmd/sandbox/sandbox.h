@@ -52,6 +52,7 @@ typedef struct sbx_resp {
 	int has_more; /* -1: no x-has-more header */
 	int page;     /* > 0: x-page header (projecthub-rest-api) */
 	int retry_after;
+	char *headers; /* owned: more headers, "Name: value\n" each (h_comments.c) */
 } sbx_resp;
 
 typedef void (*sbx_handler)(sbx *s, sbx_req *rq, sbx_resp *rs);
@@ -126,6 +127,11 @@ void h_target_activate(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_target_deactivate(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_retention_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_retention_set(sbx *s, sbx_req *rq, sbx_resp *rs);
+
+/* h_comments.c: GitHub's and GitLab's comment APIs, outside /api/v1alpha,
+ * with their own token headers. False when url is not theirs. */
+bool sbx_code_host(sbx *s, void *conn, const char *url, const char *method, const char *data, size_t len,
+		   sbx_resp *rs);
 
 /* h_projects.c: shared lookups */
 cJSON *sbx_project_by_id(sbx *s, const char *id);

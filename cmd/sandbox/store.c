@@ -43,6 +43,8 @@
  *   "retention_policies": [{"project" | "project_id",
  *                    "project_level_retention_policies": [{selector, age}],
  *                    "workflow_level_...", "job_level_..."}]  age: "N unit" or seconds
+ *   "comments": [...]  pull/merge request comments for `ciform comment`, as
+ *                    cmd/sandbox/h_comments.c describes them
  * Keys the sandbox adds to its state: a target's "sync" (a pending secret
  * change: op, env_vars, files, until_ms) and "result".
  */

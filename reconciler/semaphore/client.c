@@ -24,6 +24,8 @@ struct cf_sem_client {
 	unsigned long over; /* calls finished, for progress */
 	void (*on_progress)(void *ud, unsigned long done);
 	void *progress_ud;
+	void (*on_trace)(void *ud, const cf_sem_trace *t);
+	void *trace_ud;
 	unsigned int seed;
 };
 
@@ -53,6 +55,7 @@ int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *e
 		c->cfg.low_speed_secs = 20;
 	c->cfg.base_url = cf_xstrdup(cfg->base_url);
 	c->cfg.token = cf_xstrdup(cfg->token);
+	c->cfg.sem_context = NULL; /* the caller's: not needed here */
 	c->multi = curl_multi_init();
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->parallelism);
 	c->auth_header = cf_xasprintf("Authorization: Token %s", cfg->token);
@@ -89,6 +92,12 @@ void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned l
 {
 	c->on_progress = fn;
 	c->progress_ud = ud;
+}
+
+void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_sem_trace *t), void *ud)
+{
+	c->on_trace = fn;
+	c->trace_ud = ud;
 }
 
 char *cf_sem_escape(const char *s)
@@ -177,6 +186,7 @@ static void start(cf_sem_client *c, cf_sem_call *call)
 	call->easy = e;
 	call->headers = h;
 	call->attempts++;
+	call->started_ms = now_ms();
 	c->requests++;
 	curl_multi_add_handle(c->multi, e);
 }
@@ -253,7 +263,7 @@ static void read_headers(cf_sem_call *call, CURL *e)
 }
 
 /* A transfer ended: decide between done and once more. True when done. */
-static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
+static bool settle(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 {
 	CURL *e = call->easy;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &call->status);
@@ -317,6 +327,22 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 	}
 	call->not_before_ms = now_ms() + backoff_ms(c, call);
 	return false;
+}
+
+/* settle, then tell the tracer what this attempt was (the call's error
+ * text is not passed: it may quote the server's answer). */
+static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
+{
+	bool done = settle(c, call, cc);
+	if (c->on_trace) {
+		cf_sem_trace t = {.method = call->method, .path = call->path, .status = call->status,
+				  .failure = call->status ? NULL : call->too_big ? "answer too large"
+								     : curl_easy_strerror(cc),
+				  .attempt = call->attempts, .retrying = !done,
+				  .ms = (long)(now_ms() - call->started_ms)};
+		c->on_trace(c->trace_ud, &t);
+	}
+	return done;
 }
 
 /* Collects the transfers that ended; returns how many are over for good. */

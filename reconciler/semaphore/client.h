@@ -32,6 +32,7 @@ typedef struct cf_sem_config {
 	size_t max_answer_bytes;     /* one answer's body, default 32 MiB */
 	unsigned long max_requests;  /* requests in one run, retries included, default 100,000 */
 	long low_speed_secs;         /* abort an answer that stalls (< 1 byte/s) this long, default 20 */
+	char *sem_context;           /* the ~/.sem.yaml context the settings came from, or NULL */
 } cf_sem_config;
 
 /* Where the connection settings come from. Explicit values win; then
@@ -61,6 +62,20 @@ unsigned long cf_sem_client_requests(const cf_sem_client *c);
 /* Calls fn after every call that is over, with how many are over so far. */
 void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned long done), void *ud);
 
+/* One attempt of a request, for --debug: what was asked and how it ended.
+ * Never a header or a body (they carry the token and secrets). */
+typedef struct cf_sem_trace {
+	const char *method;
+	const char *path;   /* after the base URL, query included */
+	long status;        /* HTTP status, 0 when none came */
+	const char *failure; /* no status: the transport's reason, else NULL */
+	int attempt;        /* 1 for the first */
+	bool retrying;      /* another attempt will follow */
+	long ms;            /* how long this attempt took */
+} cf_sem_trace;
+/* Calls fn after every attempt of every request (NULL: no tracing). */
+void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_sem_trace *t), void *ud);
+
 enum {
 	CF_SEM_IDEMPOTENT = 1u, /* safe to send again: GET, or a mutation with a unique_token */
 };
@@ -84,6 +99,7 @@ typedef struct cf_sem_call {
 	char *error;     /* message for rc != 0 */
 	/* private */
 	int attempts;
+	long long started_ms;
 	long long not_before_ms;
 	long retry_after_ms;
 	size_t limit;     /* max_answer_bytes */

@@ -4,27 +4,18 @@
  * with `sem connect` needs no setup. The token is read, never printed.
  */
 #include "reconciler/semaphore/client.h"
+#include "reconciler/urlpolicy.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #define API_PATH "/api/v1alpha"
 
-/* Plain http only where nothing leaves the machine: a literal loopback
- * address or exactly localhost. A prefix test would let 127.attacker.example
- * (a name anyone can register) receive the token in clear. */
-static bool loopback(const char *host)
-{
-	struct in_addr v4;
-	if (inet_pton(AF_INET, host, &v4) == 1)
-		return (ntohl(v4.s_addr) >> 24) == 127;
-	return !strcmp(host, "localhost") || !strcmp(host, "[::1]");
-}
 
 int cf_sem_url_normalize(char **out, const char *org_url, cf_error *err)
 {
@@ -40,7 +31,7 @@ int cf_sem_url_normalize(char **out, const char *org_url, cf_error *err)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		rc = cf_error_set(err, CF_EUSAGE, "'%s' is not a URL", org_url);
-	} else if (strcmp(scheme, "https") != 0 && !(strcmp(scheme, "http") == 0 && loopback(host))) {
+	} else if (strcmp(scheme, "https") != 0 && !(strcmp(scheme, "http") == 0 && cf_host_is_loopback(host))) {
 		rc = cf_error_set(err, CF_EUSAGE, "'%s': the organisation URL must use https "
 				  "(plain http only for 127.0.0.1, ::1 or localhost)", org_url);
 	} else {
@@ -82,16 +73,30 @@ static char *read_token_file(const char *path, cf_error *err)
 	return cf_xstrdup(buf);
 }
 
-static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
+/* The value under key; with nocase, the key is matched ignoring case and
+ * *found (when not NULL) is the key as the file writes it. */
+static yaml_node_t *map_find(yaml_document_t *d, yaml_node_t *m, const char *key, bool nocase,
+			     const char **found)
 {
 	if (!m || m->type != YAML_MAPPING_NODE)
 		return NULL;
 	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(d, p->key);
-		if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
+		if (!k || k->type != YAML_SCALAR_NODE)
+			continue;
+		const char *name = (const char *)k->data.scalar.value;
+		if (nocase ? !strcasecmp(name, key) : !strcmp(name, key)) {
+			if (found)
+				*found = name;
 			return yaml_document_get_node(d, p->value);
+		}
 	}
 	return NULL;
+}
+
+static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
+{
+	return map_find(d, m, key, false, NULL);
 }
 
 static const char *scalar(yaml_node_t *n)
@@ -120,7 +125,10 @@ static int from_sem_yaml(cf_sem_config *cfg, const char *home, const char *conte
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&d);
 		const char *name = context ? context : scalar(map_get(&d, root, "active-context"));
-		yaml_node_t *ctx = name ? map_get(&d, map_get(&d, root, "contexts"), name) : NULL;
+		/* sem's reader (viper) folds keys to lower case: "Acme" and "acme"
+		 * are one context there, so they are here */
+		const char *written = NULL;
+		yaml_node_t *ctx = name ? map_find(&d, map_get(&d, root, "contexts"), name, true, &written) : NULL;
 		const char *host = scalar(map_get(&d, ctx, "host"));
 		const char *token = scalar(map_get(&d, map_get(&d, ctx, "auth"), "token"));
 		if (!host || !token)
@@ -129,6 +137,7 @@ static int from_sem_yaml(cf_sem_config *cfg, const char *home, const char *conte
 		else {
 			*url = cf_xstrdup(host);
 			cfg->token = cf_xstrdup(token);
+			cfg->sem_context = cf_xstrdup(written);
 		}
 		yaml_document_delete(&d);
 	}
@@ -173,6 +182,8 @@ void cf_sem_config_clear(cf_sem_config *cfg)
 {
 	free(cfg->base_url);
 	free(cfg->token);
+	free(cfg->sem_context);
 	cfg->base_url = NULL;
 	cfg->token = NULL;
+	cfg->sem_context = NULL;
 }

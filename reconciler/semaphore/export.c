@@ -1,19 +1,23 @@
 /*
- * export: the inverse of the diff's normalisation, for adopting live resources.
+ * export: the inverse of the diff's normalisation, for adopting live
+ * resources; the reads in three parallel batches, the files never
+ * overwritten unless asked and never half written.
  */
 #include "reconciler/semaphore/export.h"
 #include "reconciler/codec.h"
 #include "reconciler/diff.h"
 #include "reconciler/semaphore/api.h"
 #include "reconciler/source.h"
+#include "reconciler/strmap.h"
 #include "reconciler/yamlout.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
-
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *s_of(const cJSON *o, const char *key)
 {
@@ -37,11 +41,18 @@ static cJSON *manifest(const char *kind)
 	return d;
 }
 
-static void add_doc(cf_export *e, char *file, cJSON *doc)
+static void add_doc(cf_export *e, const char *folder, char *file, cJSON *doc)
 {
 	e->docs = cf_xrealloc(e->docs, (e->count + 1) * sizeof(*e->docs));
+	e->docs[e->count].folder = cf_xstrdup(folder);
 	e->docs[e->count].file = file;
 	e->docs[e->count++].doc = doc;
+}
+
+/* A live name used as (part of) a file name: one path segment, or NULL. */
+static const char *segment(const char *name)
+{
+	return *name && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') ? name : NULL;
 }
 
 static void set_project(cJSON *meta, const char *ref)
@@ -124,123 +135,273 @@ static cJSON *target_doc(const cJSON *t, const char *project, const cJSON *roles
 	return d;
 }
 
-static int retention_doc(cf_export *out, cf_sem_client *c, const char *id, const char *ref, cf_error *err)
+
+static const char *const levels[] = {"project_level_retention_policies", "workflow_level_retention_policies",
+				     "job_level_retention_policies"};
+
+static cJSON *retention_doc(const cJSON *p, const char *ref)
 {
-	static const char *const levels[] = {"project_level_retention_policies",
-					     "workflow_level_retention_policies", "job_level_retention_policies"};
-	cJSON *p = NULL;
-	int rc = cf_sem_retention_get(&p, c, id, err);
 	int rules = 0;
-	for (size_t i = 0; rc == CF_OK && i < 3; i++)
-		rules += cJSON_GetArraySize(cJSON_GetObjectItem(p, levels[i]));
-	if (rules > 0) {
-		cJSON *d = manifest("ArtifactRetentionPolicy");
-		set_project(cJSON_GetObjectItem(d, "metadata"), ref);
-		for (size_t i = 0; i < 3; i++) {
-			cJSON *l = cJSON_GetObjectItem(p, levels[i]);
-			cJSON_AddItemToObject(cJSON_GetObjectItem(d, "spec"), levels[i],
-					      l ? cJSON_Duplicate(l, 1) : cJSON_CreateArray());
-		}
-		add_doc(out, cf_xstrdup("retention-policy.yaml"), d);
+	for (size_t i = 0; i < 3; i++)
+		rules += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, levels[i]));
+	if (rules == 0)
+		return NULL; /* every project reads as a policy of three empty lists */
+	cJSON *d = manifest("ArtifactRetentionPolicy");
+	set_project(cJSON_GetObjectItem(d, "metadata"), ref);
+	for (size_t i = 0; i < 3; i++) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(p, levels[i]);
+		cJSON_AddItemToObject(cJSON_GetObjectItem(d, "spec"), levels[i],
+				      cJSON_IsArray(l) ? cJSON_Duplicate(l, 1) : cJSON_CreateArray());
 	}
-	cJSON_Delete(p);
-	return rc;
+	return d;
 }
 
-/* The project's UUID; a UUID reference is checked against the listing. */
-static int project_id(char **id, cf_sem_client *c, const char *ref, cf_error *err)
+static cJSON *agent_type_doc(const cJSON *a)
 {
-	cJSON *p = NULL;
-	int rc;
-	if (cf_is_uuid(ref)) {
-		rc = cf_sem_project_list(&p, c, err);
-		const cJSON *it;
-		*id = NULL;
-		cJSON_ArrayForEach(it, p)
-			if (!strcmp(s_at(it, "metadata.id"), ref))
-				*id = cf_xstrdup(ref);
-		if (rc == CF_OK && !*id)
-			rc = cf_error_set(err, CF_ENOTFOUND, "project %s does not exist in the organisation", ref);
-	} else {
-		rc = cf_sem_project_get(&p, c, ref, err);
-		*id = rc == CF_OK ? cf_xstrdup(s_at(p, "metadata.id")) : NULL;
+	cJSON *d = manifest("SelfHostedAgentType");
+	cJSON_AddStringToObject(cJSON_GetObjectItem(d, "metadata"), "name", s_at(a, "metadata.name"));
+	const cJSON *ns = cf_json_path(a, "spec.agent_name_settings");
+	cJSON *copy = cJSON_IsObject(ns) ? cJSON_Duplicate(ns, 1) : cJSON_CreateObject();
+	/* agent-origin types answer "aws": null (public-api/v1alpha/lib/
+	 * pipelines_api/self_hosted_hub_client/response_formatter.ex): absent */
+	if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(copy, "aws")))
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "aws");
+	cJSON_AddItemToObject(cJSON_GetObjectItem(d, "spec"), "agent_name_settings", copy);
+	return d;
+}
+
+/* A project the export covers; the strings point into the project listing. */
+typedef struct picked {
+	const char *id, *name;
+	const char *ref;    /* as the manifests write it: what was asked for, or the name */
+	const char *folder; /* the name, or the UUID when the name is no file name */
+	cJSON *targets;     /* its target list (first batch) */
+	cJSON *policy;      /* its retention policy (first batch) */
+} picked;
+
+typedef struct run {
+	cf_sem_client *c;
+	cJSON *listing; /* every project */
+	picked *p;
+	size_t np;
+	cJSON *agents;  /* the agent type list, when asked for */
+	cJSON **full;   /* second batch: each target with its secrets' MD5s, project by project */
+	size_t nfull;
+	cJSON *roles;   /* role id -> name */
+} run;
+
+static int pick(run *r, const char *id, const char *name, const char *ref, cf_error *err)
+{
+	const char *folder = segment(name) ? name : segment(id);
+	if (!folder)
+		return cf_error_set(err, CF_EAPI, "GET /projects: project '%s' has neither a name nor an id that "
+				    "can be a folder name", name);
+	r->p = cf_xrealloc(r->p, (r->np + 1) * sizeof(*r->p));
+	r->p[r->np++] = (picked){.id = id, .name = name, .ref = ref, .folder = folder};
+	return CF_OK;
+}
+
+/* One paged listing resolves every project asked for, by name or UUID. */
+static int pick_projects(run *r, const cf_export_scope *scope, cf_error *err)
+{
+	if (!scope->all && scope->nprojects == 0)
+		return CF_OK;
+	int rc = cf_sem_project_list(&r->listing, r->c, err);
+	if (rc != CF_OK)
+		return rc;
+	cf_strmap *by_name = cf_strmap_new(), *by_id = cf_strmap_new(), *seen = cf_strmap_new();
+	const cJSON *p;
+	cJSON_ArrayForEach(p, r->listing) {
+		const char *name = s_at(p, "metadata.name"), *id = s_at(p, "metadata.id");
+		if (!*name || !*id)
+			continue;
+		cf_strmap_put(by_name, name, (void *)p);
+		cf_strmap_put(by_id, id, (void *)p);
+		if (scope->all && rc == CF_OK)
+			rc = pick(r, id, name, name, err);
 	}
-	cJSON_Delete(p);
+	for (size_t i = 0; i < scope->nprojects && rc == CF_OK; i++) {
+		const char *ref = scope->projects[i];
+		p = cf_strmap_get(cf_is_uuid(ref) ? by_id : by_name, ref);
+		if (!p)
+			rc = cf_error_set(err, CF_ENOTFOUND, "project '%s' does not exist in the organisation", ref);
+		else if (!cf_strmap_get(seen, s_at(p, "metadata.id")))
+			rc = pick(r, s_at(p, "metadata.id"), s_at(p, "metadata.name"), ref, err);
+		if (p)
+			cf_strmap_put(seen, s_at(p, "metadata.id"), (void *)p);
+	}
+	cf_strmap_free(by_name);
+	cf_strmap_free(by_id);
+	cf_strmap_free(seen);
 	return rc;
 }
 
-/* Live ROLE rules hold role ids: written back as names (GET /roles/:id). */
-static int role_names(cJSON **out, cf_sem_client *c, const cJSON *targets, cf_error *err)
+static bool is_policy(const cJSON *p)
+{
+	bool ok = cJSON_IsObject(p);
+	for (size_t l = 0; l < 3 && ok; l++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, levels[l]);
+		ok = !v || cJSON_IsNull(v) || cJSON_IsArray(v);
+	}
+	return ok;
+}
+
+static bool is_target_list(const cJSON *list)
+{
+	if (!cJSON_IsArray(list))
+		return false;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, list)
+		if (!cJSON_IsObject(t) || !*s_of(t, "id") || !*s_of(t, "name"))
+			return false;
+	return true;
+}
+
+/* First batch: every project's target list and retention policy, and the
+ * agent types, all at once: none depends on another. */
+static int read_lists(run *r, bool agents, cf_error *err)
+{
+	size_t n = 2 * r->np + (agents ? 1 : 0);
+	char **paths = cf_xcalloc(n + 1, sizeof(char *));
+	cJSON **outs = cf_xcalloc(n + 1, sizeof(cJSON *));
+	for (size_t k = 0; k < r->np; k++) {
+		char *e = cf_sem_escape(r->p[k].id);
+		paths[2 * k] = cf_xasprintf("/deployment_targets?project_id=%s", e);
+		paths[2 * k + 1] = cf_xasprintf("/artifacts_retention_policies/%s", e);
+		free(e);
+	}
+	if (agents)
+		paths[n - 1] = cf_xstrdup("/self_hosted_agent_types");
+	int rc = cf_sem_get_many(outs, r->c, paths, n, err);
+	for (size_t k = 0; k < r->np && rc == CF_OK; k++) {
+		if (!is_target_list(outs[2 * k]))
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a list of "
+					  "targets)", paths[2 * k]);
+		else if (!is_policy(outs[2 * k + 1]))
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a retention "
+					  "policy)", paths[2 * k + 1]);
+	}
+	if (agents && rc == CF_OK && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(outs[n - 1], "agent_types")))
+		rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no agent_types list)",
+				  paths[n - 1]);
+	for (size_t k = 0; k < r->np; k++) {
+		r->p[k].targets = outs[2 * k];
+		r->p[k].policy = outs[2 * k + 1];
+	}
+	if (agents)
+		r->agents = outs[n - 1];
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(outs);
+	return rc;
+}
+
+/* Second batch: every target with its secrets' MD5s (include_secrets=true). */
+static int read_targets(run *r, cf_error *err)
+{
+	for (size_t k = 0; k < r->np; k++)
+		r->nfull += (size_t)cJSON_GetArraySize(r->p[k].targets);
+	char **paths = cf_xcalloc(r->nfull + 1, sizeof(char *));
+	r->full = cf_xcalloc(r->nfull + 1, sizeof(cJSON *));
+	size_t i = 0;
+	for (size_t k = 0; k < r->np; k++) {
+		const cJSON *t;
+		cJSON_ArrayForEach(t, r->p[k].targets) {
+			char *e = cf_sem_escape(s_of(t, "id"));
+			paths[i++] = cf_xasprintf("/deployment_targets/%s?include_secrets=true", e);
+			free(e);
+		}
+	}
+	int rc = cf_sem_get_many(r->full, r->c, paths, r->nfull, err);
+	for (i = 0; i < r->nfull && rc == CF_OK; i++)
+		if (!cJSON_IsObject(r->full[i]) || !*s_of(r->full[i], "name"))
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a target)",
+					  paths[i]);
+	for (i = 0; i < r->nfull; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
+/* Third batch: live ROLE rules hold role ids, written back as names. */
+static int read_role_names(run *r, cf_error *err)
 {
 	const char **ids = NULL;
 	size_t n = 0;
-	const cJSON *t, *r;
-	cJSON_ArrayForEach(t, targets)
-		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t, "subject_rules"))
-			if (!strcmp(s_of(r, "type"), "ROLE") && *s_of(r, "subject_id")) {
+	for (size_t i = 0; i < r->nfull; i++) {
+		const cJSON *rule;
+		cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(r->full[i], "subject_rules"))
+			if (!strcmp(s_of(rule, "type"), "ROLE") && *s_of(rule, "subject_id")) {
 				ids = cf_xrealloc(ids, (n + 1) * sizeof(*ids));
-				ids[n++] = s_of(r, "subject_id");
+				ids[n++] = s_of(rule, "subject_id");
 			}
-	int rc = cf_sem_role_names(out, c, ids, n, err);
+	}
+	int rc = cf_sem_role_names(&r->roles, r->c, ids, n, err);
 	free(ids);
 	return rc;
 }
 
-int cf_sem_export_project(cf_export *out, cf_sem_client *c, const char *project, cf_error *err)
+static int build_docs(cf_export *out, const run *r, cf_error *err)
 {
-	memset(out, 0, sizeof(*out));
-	char *id = NULL;
-	cJSON *roles = NULL, *list = NULL;
-	int rc = project_id(&id, c, project, err);
-	if (rc == CF_OK)
-		rc = cf_sem_target_list(&list, c, id, err);
-	if (rc == CF_OK)
-		rc = role_names(&roles, c, list, err);
-	const cJSON *t;
-	cJSON_ArrayForEach(t, (rc == CF_OK ? list : NULL)) {
-		cJSON *full = NULL;
-		rc = cf_sem_target_describe(&full, c, s_of(t, "id"), true, err);
-		if (rc != CF_OK)
-			break;
-		add_doc(out, cf_xasprintf("target-%s.yaml", s_of(t, "name")), target_doc(full, project, roles));
-		cJSON_Delete(full);
+	size_t i = 0;
+	for (size_t k = 0; k < r->np; k++) {
+		for (size_t j = 0; j < (size_t)cJSON_GetArraySize(r->p[k].targets); j++, i++) {
+			const cJSON *t = r->full[i];
+			const char *name = segment(s_of(t, "name")) ? s_of(t, "name") : segment(s_of(t, "id"));
+			if (!name)
+				return cf_error_set(err, CF_EAPI, "project %s: a target has neither a name nor an id "
+						    "that can be a file name", r->p[k].name);
+			add_doc(out, r->p[k].folder, cf_xasprintf("target-%s.yaml", name),
+				target_doc(t, r->p[k].ref, r->roles));
+		}
+		cJSON *policy = retention_doc(r->p[k].policy, r->p[k].ref);
+		if (policy)
+			add_doc(out, r->p[k].folder, cf_xstrdup("retention-policy.yaml"), policy);
 	}
-	if (rc == CF_OK)
-		rc = retention_doc(out, c, id, project, err);
-	cJSON_Delete(list);
-	cJSON_Delete(roles);
-	free(id);
-	return rc;
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(r->agents, "agent_types")) {
+		const char *name = s_at(a, "metadata.name");
+		if (!segment(name))
+			continue; /* the API's names are s1-...; anything else cannot be a manifest */
+		add_doc(out, "agent-types", cf_xasprintf("agent-type-%s.yaml", name), agent_type_doc(a));
+	}
+	return CF_OK;
 }
 
-int cf_sem_export_agent_types(cf_export *out, cf_sem_client *c, cf_error *err)
+int cf_sem_export(cf_export *out, cf_sem_client *c, const cf_export_scope *scope, cf_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	cJSON *list = NULL;
-	int rc = cf_sem_agent_type_list(&list, c, err);
-	const cJSON *a;
-	cJSON_ArrayForEach(a, list) {
-		const char *name = cJSON_GetStringValue(cf_json_path(a, "metadata.name"));
-		if (!name)
-			continue;
-		cJSON *d = manifest("SelfHostedAgentType");
-		cJSON_AddStringToObject(cJSON_GetObjectItem(d, "metadata"), "name", name);
-		const cJSON *ns = cf_json_path(a, "spec.agent_name_settings");
-		cJSON *copy = ns ? cJSON_Duplicate(ns, 1) : cJSON_CreateObject();
-		/* agent-origin types answer "aws": null (public-api/v1alpha/lib/
-		 * pipelines_api/self_hosted_hub_client/response_formatter.ex): absent */
-		if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(copy, "aws")))
-			cJSON_DeleteItemFromObjectCaseSensitive(copy, "aws");
-		cJSON_AddItemToObject(cJSON_GetObjectItem(d, "spec"), "agent_name_settings", copy);
-		add_doc(out, cf_xasprintf("agent-type-%s.yaml", name), d);
+	run r = {.c = c};
+	int rc = pick_projects(&r, scope, err);
+	if (rc == CF_OK)
+		rc = read_lists(&r, scope->all || scope->agent_types, err);
+	if (rc == CF_OK)
+		rc = read_targets(&r, err);
+	if (rc == CF_OK)
+		rc = read_role_names(&r, err);
+	if (rc == CF_OK)
+		rc = build_docs(out, &r, err);
+	if (rc != CF_OK)
+		cf_export_clear(out);
+	for (size_t k = 0; k < r.np; k++) {
+		cJSON_Delete(r.p[k].targets);
+		cJSON_Delete(r.p[k].policy);
 	}
-	cJSON_Delete(list);
+	for (size_t i = 0; i < r.nfull; i++)
+		cJSON_Delete(r.full[i]);
+	free(r.full);
+	free(r.p);
+	cJSON_Delete(r.listing);
+	cJSON_Delete(r.agents);
+	cJSON_Delete(r.roles);
 	return rc;
 }
 
 void cf_export_clear(cf_export *e)
 {
 	for (size_t i = 0; i < e->count; i++) {
+		free(e->docs[i].folder);
 		free(e->docs[i].file);
 		cJSON_Delete(e->docs[i].doc);
 	}
@@ -248,7 +409,84 @@ void cf_export_clear(cf_export *e)
 	memset(e, 0, sizeof(*e));
 }
 
-int cf_export_write(char **stream, const cf_export *e, const char *dir, cf_error *err)
+/* ---- writing ---- */
+
+static char *doc_path(const char *dir, const cf_export_doc *d)
+{
+	return cf_xasprintf("%s/%s/%s", dir, d->folder, d->file);
+}
+
+/* Every file that would be replaced is found before anything is written, so
+ * a refused export leaves the directory as it was. */
+static int refuse_existing(const cf_export *e, const char *dir, cf_error *err)
+{
+	size_t found = 0;
+	char *first = NULL;
+	for (size_t i = 0; i < e->count; i++) {
+		char *path = doc_path(dir, &e->docs[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0 && found++ == 0)
+			first = path;
+		else
+			free(path);
+	}
+	int rc = CF_OK;
+	if (found > 1)
+		rc = cf_error_set(err, CF_EIO, "%s already exists (and %zu more files): export never overwrites "
+				  "a file (--force does)", first, found - 1);
+	else if (found)
+		rc = cf_error_set(err, CF_EIO, "%s already exists: export never overwrites a file (--force does)",
+				  first);
+	free(first);
+	return rc;
+}
+
+static int write_all(int fd, const char *text)
+{
+	size_t len = strlen(text), done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Into a hidden temporary beside the file (no *.yaml, so a validate running
+ * meanwhile never reads it), then into place: rename with force, else link,
+ * which fails rather than replace a file that appeared in the meantime. */
+static int write_atomically(const char *folder, const char *file, const char *text, bool force, cf_error *err)
+{
+	char *path = cf_xasprintf("%s/%s", folder, file);
+	char *tmp = cf_xasprintf("%s/.%s.XXXXXX", folder, file);
+	mode_t mask = umask(0);
+	umask(mask);
+	int fd = mkstemp(tmp);
+	int rc = CF_OK;
+	if (fd < 0 || fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, text) != 0)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", fd < 0 ? folder : tmp, strerror(errno));
+	if (fd >= 0 && close(fd) != 0 && rc == CF_OK)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", tmp, strerror(errno));
+	if (rc == CF_OK && force && rename(tmp, path) != 0)
+		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
+	if (rc == CF_OK && !force && link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			rc = cf_error_set(err, CF_EIO, "%s already exists: export never overwrites a file (--force does)",
+					  path);
+		else if ((errno != EPERM && errno != EOPNOTSUPP) || rename(tmp, path) != 0)
+			rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno)); /* no hard links: rename */
+	}
+	if (fd >= 0)
+		unlink(tmp); /* gone already after a rename */
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+int cf_export_write(char **stream, const cf_export *e, const char *dir, bool force, cf_error *err)
 {
 	*stream = NULL;
 	if (!dir) {
@@ -259,20 +497,19 @@ int cf_export_write(char **stream, const cf_export *e, const char *dir, cf_error
 		cJSON_Delete(docs);
 		return rc;
 	}
-	int rc = cf_mkdirs(dir, 0755, err);
+	int rc = force ? CF_OK : refuse_existing(e, dir, err);
 	for (size_t i = 0; i < e->count && rc == CF_OK; i++) {
 		cJSON *one = cJSON_CreateArray();
 		cJSON_AddItemReferenceToArray(one, e->docs[i].doc);
 		char *text = NULL;
+		char *folder = cf_xasprintf("%s/%s", dir, e->docs[i].folder);
 		rc = cf_yaml_emit(&text, one, err);
+		if (rc == CF_OK)
+			rc = cf_mkdirs(folder, 0755, err);
+		if (rc == CF_OK)
+			rc = write_atomically(folder, e->docs[i].file, text, force, err);
 		cJSON_Delete(one);
-		char *path = cf_xasprintf("%s/%s", dir, e->docs[i].file);
-		FILE *f = rc == CF_OK ? fopen(path, "w") : NULL;
-		if (rc == CF_OK && (!f || fputs(text, f) < 0))
-			rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-		if (f && fclose(f) != 0 && rc == CF_OK)
-			rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-		free(path);
+		free(folder);
 		free(text);
 	}
 	return rc;

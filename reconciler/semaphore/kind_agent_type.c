@@ -158,7 +158,7 @@ static int poll_drained(void *ud, cf_error *err)
 static int delete_agent_type(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
 	drain d = {.client = ctx->client, .name = ch->name};
-	int rc = cf_apply_wait(ctx, poll_drained, &d, err);
+	int rc = cf_apply_wait_for(ctx, "waiting for busy agents", poll_drained, &d, err);
 	if (rc == CF_ETIMEOUT)
 		return cf_error_set(err, CF_ETIMEOUT, "%s: %d agent%s still busy after the wait timeout; "
 				    "not deleted", ch->address, d.agents, d.agents == 1 ? " is" : "s are");

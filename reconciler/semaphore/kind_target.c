@@ -467,7 +467,7 @@ static int poll_sync(void *ud, cf_error *err)
 static int wait_synced(cf_apply_ctx *ctx, const cf_change *ch, const char *id, cf_error *err)
 {
 	sync_poll sp = {.client = ctx->client, .id = id};
-	int rc = cf_apply_wait(ctx, poll_sync, &sp, err);
+	int rc = cf_apply_wait_for(ctx, "SYNCING", poll_sync, &sp, err);
 	if (rc == CF_ETIMEOUT)
 		rc = cf_error_set(err, CF_ETIMEOUT, "%s: still SYNCING after the wait timeout", ch->address);
 	else if (rc == CF_OK && sp.message)
@@ -496,7 +496,7 @@ static int poll_gone(void *ud, cf_error *err)
 static int wait_gone(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
 	sync_poll sp = {.client = ctx->client, .id = ch->id};
-	int rc = cf_apply_wait(ctx, poll_gone, &sp, err);
+	int rc = cf_apply_wait_for(ctx, "listed", poll_gone, &sp, err);
 	if (rc == CF_ETIMEOUT)
 		rc = cf_error_set(err, CF_ETIMEOUT, "%s: deleted, but still listed after the wait timeout",
 				  ch->address);

@@ -16,6 +16,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import re
+
+# "2026-12-01T07:55:02Z cycle 12 commit abc1234: no changes" (cmd/cmd_reconcile.c)
+SUMMARY = re.compile(r"^\S+Z cycle \d+(?: commit \S+)?: (.*)$")
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "..", "build"))
@@ -64,15 +68,18 @@ def main():
         env = dict(os.environ, SEMAPHORE_ORG_URL=url, SEMAPHORE_API_TOKEN="bench")
         proc = subprocess.Popen([ciform, "reconcile", "--git-url", "file://%s/remote" % root, "--path", "specs",
                                  "--cache-dir", os.path.join(root, "cache"), "--interval", str(args.interval)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         cycles, samples, results = 0, {}, {}
         start = time.monotonic()
         try:
-            for line in proc.stderr:
-                if not line.startswith(b"ciform reconcile: commit "):
+            for line in proc.stdout:
+                m = SUMMARY.match(line.decode(errors="replace"))
+                if not m:
                     continue
                 cycles += 1
-                result = line.decode().rstrip("\n").split(": ")[2]  # "commit ABC: unchanged[: error]"
+                rest = m.group(1)  # "no changes", "2 to create, ... (applied)", "failed: ..."
+                result = ("failed" if rest.startswith("failed") else "no changes" if rest == "no changes"
+                          else "applied" if rest.endswith("(applied)") else "drift")
                 results[result] = results.get(result, 0) + 1
                 if cycles in (10, args.cycles):
                     samples[cycles] = rss_kb(proc.pid)

@@ -248,7 +248,7 @@ static void test_an_unreachable_remote_is_a_failed_cycle_with_exit_1(void **stat
 	const char *url = "file:///nonexistent/remote";
 	fx_result r = fx_ciform(RECONCILE("--once"), e.env, NULL);
 	assert_int_equal(r.rc, 1);
-	assert_true(fx_contains(r.err, "ciform reconcile: commit (none): error: fetch failed: "));
+	assert_true(fx_contains(r.err, "Z cycle 1: failed: fetch failed: "));
 	fx_result_free(&r);
 	cJSON *st = status();
 	assert_string_equal(result_of(st), "error");

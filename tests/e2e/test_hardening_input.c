@@ -200,7 +200,7 @@ static void test_a_running_ciform_can_neither_dump_core_nor_be_read_by_its_user(
 		      "--interval", "60", (char *)NULL);
 		_exit(127);
 	}
-	assert_true(wait_for_lines(log, "ciform reconcile: commit (none): error: ", 1, 20));
+	assert_true(wait_for_lines(log, "Z cycle 1: failed: ", 1, 20));
 	char *limit = proc_line(pid, "limits", "Max core file size");
 	char *uid = proc_line(pid, "status", "Uid:");
 	assert_non_null(limit);

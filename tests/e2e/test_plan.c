@@ -418,7 +418,8 @@ static void test_apply_on_a_terminal_asks_and_only_yes_goes_ahead(void **state)
 	up(&e, ORG("", "", ""), NULL);
 	fx_write("t.yaml", TARGET_DOC("web", "prod"));
 	fx_result r = on_terminal(&e, "no\\n", "apply --no-color");
-	assert_true(fx_contains(r.out, "Apply these changes? Only 'yes' goes ahead: "));
+	assert_true(fx_contains(r.out, "Apply 1 change (1 create) to "));
+	assert_true(fx_contains(r.out, "? Only 'yes' goes ahead: "));
 	assert_true(fx_contains(r.out, "ciform: error: apply cancelled: nothing was changed"));
 	fx_result_free(&r);
 	char *id = e2e_target_id(&e, P_WEB, "prod");

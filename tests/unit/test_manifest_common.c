@@ -15,7 +15,7 @@ static void test_unknown_top_level_key_is_rejected(void **state)
 {
 	(void)state;
 	EXPECT_PROBLEMS("apiVersion: v1alpha\nkind: SelfHostedAgentType\nmetadata: {name: s1-x}\nspecs: {}\n",
-			"t.yaml:4:1: unknown key 'specs' at the top level\n");
+			"t.yaml:4:1: unknown key 'specs' at the top level (did you mean 'spec'?)\n");
 }
 
 static void test_duplicate_key_is_rejected(void **state)

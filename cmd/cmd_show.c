@@ -1,0 +1,56 @@
+/*
+ * ciform show: a plan saved by `plan --out`, printed again, in any format.
+ * A reviewer can read in a terminal, or post as Markdown, the very plan
+ * that `apply --plan` will carry out, without connecting to anything.
+ */
+#include "cmd/cli.h"
+#include "reconciler/render_apply.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: ciform show PLANFILE [--format text|json|markdown] [--no-color]\n\n"
+	"Prints a plan saved by 'ciform plan --out PLANFILE'. Makes no network request.\n\n"
+	"  --format text|json|markdown   text (default), the JSON plan as saved, or Markdown\n"
+	"  --no-color                    no colour (also NO_COLOR=1, TERM=dumb)\n"
+	"  -h, --help                    show this help\n";
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"no-color", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "text";
+	bool no_color = false;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'n': no_color = true; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_bad_option("show", argc, argv, c);
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "markdown"))
+		return cli_usage_error("show", "--format must be text, json or markdown, not '%s'", format);
+	if (argc - optind != 1)
+		return cli_usage_error("show", "give one PLANFILE");
+	char *out = NULL;
+	cf_error err = {0};
+	int rc = cf_render_saved_plan(&out, argv[optind], format, cli_color(no_color), &err);
+	if (rc == CF_OK)
+		fputs(out, stdout);
+	else
+		cli_error("%s", err.message);
+	free(out);
+	cf_error_clear(&err);
+	return rc == CF_OK ? EXIT_OK : EXIT_ERROR;
+}

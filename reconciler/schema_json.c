@@ -1,0 +1,370 @@
+/*
+ * schema_json: a JSON Schema walked out of the loader's cf_field tables, plus
+ * a table of fragments for the rules each kind's check() enforces in code.
+ *
+ * How the loader reads YAML decides the mapping: a key whose value is null is
+ * as good as absent, unless it is required; a string key takes any scalar
+ * (YAML's 123 and true are read as the text written) unless it has allowed
+ * values or a pattern; every mapping refuses unknown keys.
+ */
+#include "reconciler/schema_json.h"
+#include "reconciler/kind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "Given" as the loader sees it: present and not null. */
+#define GIVEN(k) "{\"required\": [\"" k "\"], \"properties\": {\"" k "\": {\"not\": {\"type\": \"null\"}}}}"
+/* A text that is given and not empty (what spec_target.c calls nonempty). */
+#define NONEMPTY(k) "{\"required\": [\"" k "\"], \"properties\": {\"" k "\": {\"not\": {\"enum\": [\"\", null]}}}}"
+#define TYPE_IS(k, v) "\"required\": [\"" k "\"], \"properties\": {\"" k "\": " v "}"
+#define HAS_RULES(l) "{\"required\": [\"" l "\"], \"properties\": {\"" l "\": {\"type\": \"array\", \"minItems\": 1}}}"
+#define MAX_RULES "{\"maxItems\": 10}"
+#define BASE64_OR_MD5                                                                                  \
+	"^(?:[0-9a-fA-F]{32} \\\\[md5\\\\]|(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$"
+
+/* One rule of a kind's check() (spec_*.c), said in JSON Schema, at a path of
+ * the document ("" the document itself, "[]" a list's items); a key the
+ * generated node has already goes into its allOf, so nothing is replaced. */
+typedef struct extra {
+	const char *kind, *path;
+	const char *description; /* for editors; may be NULL */
+	const char *rule;        /* a JSON object of schema keywords; may be NULL */
+} extra;
+
+static const extra extras[] = {
+	{"SelfHostedAgentType", "spec.agent_name_settings.release_after",
+	 "Seconds an agent's name stays reserved after it disconnects: 0, or at least 60.",
+	 "{\"anyOf\": [{\"const\": 0}, {\"minimum\": 60}]}"},
+	{"SelfHostedAgentType", "spec.agent_name_settings", NULL,
+	 "{\"if\": {" TYPE_IS("assignment_origin", "{\"const\": \"assignment_origin_aws_sts\"}") "},"
+	 " \"then\": {" TYPE_IS("aws", "{\"type\": \"object\"}") "},"
+	 " \"else\": {\"properties\": {\"aws\": {\"type\": \"null\"}}}}"},
+	{"SelfHostedAgentType", "spec.agent_name_settings.aws",
+	 "Required with assignment_origin_aws_sts, and only then; null (as the API answers) is no aws block.", NULL},
+	{"SelfHostedAgentType", "spec.agent_name_settings.aws.account_id",
+	 "The AWS account ID; a number is taken as the text it is written as.", NULL},
+	{"DeploymentTarget", "metadata.project", "The project's name (or give project_id).", NULL},
+	{"DeploymentTarget", "spec.active", "false: deactivated (cordoned). Default true.", NULL},
+	{"DeploymentTarget", "spec.subject_rules[]", NULL,
+	 "{\"allOf\": ["
+	 "{\"if\": {" TYPE_IS("type", "{\"enum\": [\"ROLE\", \"GROUP\"]}") "}, \"then\": " NONEMPTY("subject_id") "},"
+	 " {\"if\": {" TYPE_IS("type", "{\"const\": \"USER\"}") "},"
+	 " \"then\": {\"anyOf\": [" NONEMPTY("subject_id") ", " NONEMPTY("git_login") "]}},"
+	 " {\"if\": {" TYPE_IS("type", "{\"enum\": [\"ANY\", \"AUTO\"]}") "},"
+	 " \"then\": {\"not\": {\"anyOf\": [" NONEMPTY("subject_id") ", " NONEMPTY("git_login") "]}}}]}"},
+	{"DeploymentTarget", "spec.subject_rules[].subject_id",
+	 "ROLE and GROUP: the name or UUID; USER: the user's UUID (or give git_login).", NULL},
+	{"DeploymentTarget", "spec.object_rules[]", NULL,
+	 "{\"if\": {" TYPE_IS("match_mode", "{\"enum\": [\"EXACT\", \"REGEX\"]}") "}, \"then\": " NONEMPTY("pattern") "}"},
+	{"DeploymentTarget", "spec.object_rules[].pattern",
+	 "EXACT: the name; REGEX: a PCRE regular expression, which ciform compiles. Not needed with ALL.", NULL},
+	{"DeploymentTarget", "spec.env_vars[]", NULL, "{\"oneOf\": [" GIVEN("value") ", " GIVEN("valueFrom") "]}"},
+	{"DeploymentTarget", "spec.env_vars[].value",
+	 "The value (not empty), or \"<md5> [md5]\" to keep the live value with that MD5.", "{\"minLength\": 1}"},
+	{"DeploymentTarget", "spec.env_vars[].valueFrom",
+	 "env: read from this environment variable; file: read from this file, relative to the manifest.",
+	 "{\"if\": {\"type\": \"object\"}, \"then\": {\"oneOf\": [" GIVEN("env") ", " GIVEN("file") "]}}"},
+	{"DeploymentTarget", "spec.files[]", NULL, "{\"oneOf\": [" GIVEN("content") ", " NONEMPTY("source") "]}"},
+	{"DeploymentTarget", "spec.files[].content",
+	 "Base64 on one line (not empty), or \"<md5> [md5]\" to keep the live file with that MD5.",
+	 "{\"minLength\": 1, \"pattern\": \"" BASE64_OR_MD5 "\"}"},
+	{"DeploymentTarget", "spec.files[].source",
+	 "A file relative to the manifest, read and base64-encoded; \"\" (as sem prints it beside content) is none.",
+	 NULL},
+	{"ArtifactRetentionPolicy", "", NULL,
+	 "{\"required\": [\"spec\"], \"properties\": {\"spec\": {\"type\": \"object\", \"anyOf\": ["
+	 HAS_RULES("project_level_retention_policies") ", " HAS_RULES("workflow_level_retention_policies") ", "
+	 HAS_RULES("job_level_retention_policies") "]}}}"},
+	{"ArtifactRetentionPolicy", "spec.project_level_retention_policies", "At most 10 rules; the first match wins.",
+	 MAX_RULES},
+	{"ArtifactRetentionPolicy", "spec.workflow_level_retention_policies", "At most 10 rules; the first match wins.",
+	 MAX_RULES},
+	{"ArtifactRetentionPolicy", "spec.job_level_retention_policies", "At most 10 rules; the first match wins.",
+	 MAX_RULES},
+	{"ArtifactRetentionPolicy", "spec.project_level_retention_policies[].selector", "1 to 100 bytes.",
+	 "{\"minLength\": 1, \"maxLength\": 100}"},
+	{"ArtifactRetentionPolicy", "spec.workflow_level_retention_policies[].selector", "1 to 100 bytes.",
+	 "{\"minLength\": 1, \"maxLength\": 100}"},
+	{"ArtifactRetentionPolicy", "spec.job_level_retention_policies[].selector", "1 to 100 bytes.",
+	 "{\"minLength\": 1, \"maxLength\": 100}"},
+};
+
+static const char *const any_scalar[] = {"string", "number", "boolean", NULL};
+static const char *const json_type[] = {
+	[CF_T_STR] = "string", [CF_T_INT] = "integer", [CF_T_BOOL] = "boolean",
+	[CF_T_MAP] = "object", [CF_T_LIST] = "array",
+};
+
+/* The kind being walked, and the first fragment that failed to parse. */
+typedef struct gen {
+	const cf_kind *kind;
+	const char *bad;
+} gen;
+
+static cJSON *parsed(gen *g, const char *json)
+{
+	cJSON *v = cJSON_Parse(json);
+	if (!v && !g->bad)
+		g->bad = json;
+	return v;
+}
+
+static cJSON *type_of(const char *const *names, bool nullable)
+{
+	if (!names[1] && !nullable)
+		return cJSON_CreateString(names[0]);
+	cJSON *a = cJSON_CreateArray();
+	for (; *names; names++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(*names));
+	if (nullable)
+		cJSON_AddItemToArray(a, cJSON_CreateString("null"));
+	return a;
+}
+
+static cJSON *typed(cf_ftype t, bool nullable)
+{
+	cJSON *s = cJSON_CreateObject();
+	cJSON_AddItemToObject(s, "type", type_of((const char *const[]){json_type[t], NULL}, nullable));
+	return s;
+}
+
+static void apply_extras(gen *g, cJSON *node, const char *path)
+{
+	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
+		const extra *x = &extras[i];
+		if (strcmp(x->kind, g->kind->name) != 0 || strcmp(x->path, path) != 0)
+			continue;
+		if (x->description) {
+			cJSON_DeleteItemFromObjectCaseSensitive(node, "description");
+			cJSON_AddStringToObject(node, "description", x->description);
+		}
+		cJSON *rule = x->rule ? parsed(g, x->rule) : NULL;
+		for (cJSON *k = rule ? rule->child : NULL, *next; k; k = next) {
+			next = k->next;
+			cJSON *item = cJSON_DetachItemViaPointer(rule, k);
+			if (!cJSON_HasObjectItem(node, item->string)) {
+				cJSON_AddItemToObject(node, item->string, item);
+				continue;
+			}
+			cJSON *all = cJSON_GetObjectItemCaseSensitive(node, "allOf");
+			if (!all)
+				all = cJSON_AddArrayToObject(node, "allOf");
+			cJSON *one = cJSON_CreateObject();
+			cJSON_AddItemToObject(one, item->string, item);
+			cJSON_AddItemToArray(all, one);
+		}
+		cJSON_Delete(rule);
+	}
+}
+
+static cJSON *object_schema(gen *g, const cf_field *fields, const char *path, bool nullable);
+
+/* manifest.c: ensure: absent is refused for a kind that cannot be deleted. */
+static bool refused_word(const cf_kind *kind, const char *path, const char *word)
+{
+	return kind->absent_refusal && !strcmp(path, "metadata.ensure") && !strcmp(word, "absent");
+}
+
+static cJSON *string_schema(const gen *g, const cf_field *f, const char *path, bool nullable)
+{
+	cJSON *s = cJSON_CreateObject();
+	if (f->one_of) {
+		cJSON *words = cJSON_AddArrayToObject(s, "enum");
+		for (const char *const *w = f->one_of; *w; w++)
+			if (!refused_word(g->kind, path, *w))
+				cJSON_AddItemToArray(words, cJSON_CreateString(*w));
+		if (nullable)
+			cJSON_AddItemToArray(words, cJSON_CreateNull());
+		if (refused_word(g->kind, path, "absent"))
+			cJSON_AddStringToObject(s, "description", g->kind->absent_refusal);
+	} else if (f->match) {
+		cJSON_AddItemToObject(s, "type", type_of((const char *const[]){"string", NULL}, nullable));
+		char *anchored = cf_xasprintf("^(?:%s)$", f->match);
+		cJSON_AddStringToObject(s, "pattern", anchored);
+		free(anchored);
+		if (f->match_words)
+			cJSON_AddStringToObject(s, "description", f->match_words);
+	} else {
+		cJSON_AddItemToObject(s, "type", type_of(any_scalar, nullable));
+	}
+	return s;
+}
+
+static cJSON *field_schema(gen *g, const cf_field *f, const char *path)
+{
+	bool nullable = !(f->flags & CF_F_REQUIRED);
+	cJSON *s;
+	char *items;
+	switch (f->type) {
+	case CF_T_STR: s = string_schema(g, f, path, nullable); break;
+	case CF_T_INT:
+	case CF_T_BOOL: s = typed(f->type, nullable); break;
+	case CF_T_MAP: s = object_schema(g, f->fields, path, nullable); break;
+	case CF_T_LIST:
+		s = typed(f->type, nullable);
+		items = cf_xasprintf("%s[]", path);
+		cJSON_AddItemToObject(s, "items", object_schema(g, f->fields, items, false));
+		free(items);
+		break;
+	default:
+		s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "description", "Output-only (sem prints it): accepted and ignored.");
+		break;
+	}
+	apply_extras(g, s, path);
+	return s;
+}
+
+static cJSON *object_schema(gen *g, const cf_field *fields, const char *path, bool nullable)
+{
+	cJSON *s = typed(CF_T_MAP, nullable);
+	cJSON *props = cJSON_AddObjectToObject(s, "properties");
+	cJSON *prefixed = cJSON_CreateObject(), *required = cJSON_CreateArray();
+	for (const cf_field *f = fields; f->key; f++) {
+		char *child = *path ? cf_xasprintf("%s.%s", path, f->key) : cf_xstrdup(f->key);
+		if (f->flags & CF_F_PREFIX) {
+			char *re = cf_xasprintf("^%s", f->key);
+			cJSON_AddItemToObject(prefixed, re, field_schema(g, f, child));
+			free(re);
+		} else {
+			cJSON_AddItemToObject(props, f->key, field_schema(g, f, child));
+		}
+		if (f->flags & CF_F_REQUIRED)
+			cJSON_AddItemToArray(required, cJSON_CreateString(f->key));
+		free(child);
+	}
+	if (prefixed->child)
+		cJSON_AddItemToObject(s, "patternProperties", prefixed);
+	else
+		cJSON_Delete(prefixed);
+	if (required->child)
+		cJSON_AddItemToObject(s, "required", required);
+	else
+		cJSON_Delete(required);
+	cJSON_AddFalseToObject(s, "additionalProperties");
+	/* manifest.c project_of: exactly one of project and project_id */
+	if (g->kind->has_project && !strcmp(path, "metadata"))
+		cJSON_AddItemToObject(s, "oneOf", parsed(g, "[" GIVEN("project") ", " GIVEN("project_id") "]"));
+	apply_extras(g, s, path);
+	return s;
+}
+
+static cJSON *schema_tree(gen *g)
+{
+	cJSON *s = cJSON_CreateObject();
+	cJSON_AddStringToObject(s, "$schema", "http://json-schema.org/draft-07/schema#");
+	cJSON_AddStringToObject(s, "title", "ciform manifest");
+	cJSON_AddStringToObject(s, "description",
+				"One YAML document of a ciform spec. Generated by 'ciform schema' from the tables "
+				"'ciform validate' checks with. A document with neither apiVersion nor kind is not a "
+				"manifest: map this schema to spec files only.");
+	cJSON_AddStringToObject(s, "type", "object");
+	cJSON_AddItemToObject(s, "required", cJSON_Parse("[\"apiVersion\", \"kind\"]"));
+	cJSON *props = cJSON_AddObjectToObject(s, "properties");
+	cJSON_AddItemToObject(props, "apiVersion", cJSON_Parse("{\"const\": \"v1alpha\"}"));
+	cJSON *kinds = cJSON_AddArrayToObject(cJSON_AddObjectToObject(props, "kind"), "enum");
+	cJSON *all = cJSON_AddArrayToObject(s, "allOf");
+	for (size_t k = 0; cf_kinds[k]; k++) {
+		cJSON_AddItemToArray(kinds, cJSON_CreateString(cf_kinds[k]->name));
+		cJSON *when = cJSON_CreateObject();
+		char *cond = cf_xasprintf("{" TYPE_IS("kind", "{\"const\": \"%s\"}") "}", cf_kinds[k]->name);
+		cJSON_AddItemToObject(when, "if", cJSON_Parse(cond));
+		free(cond);
+		g->kind = cf_kinds[k];
+		cJSON_AddItemToObject(when, "then", object_schema(g, cf_kinds[k]->fields, "", false));
+		cJSON_AddItemToArray(all, when);
+	}
+	return s;
+}
+
+/* ---- printing: two-space indent, and a node on one line when it fits ---- */
+
+#define LINE_WIDTH 100
+
+typedef struct buf {
+	char *s;
+	size_t len;
+} buf;
+
+static void put(buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	b->s = cf_xrealloc(b->s, b->len + n + 1);
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+static void put_key(buf *b, const char *key)
+{
+	cJSON *k = cJSON_CreateString(key);
+	char *text = cJSON_PrintUnformatted(k);
+	put(b, text);
+	put(b, ": ");
+	free(text);
+	cJSON_Delete(k);
+}
+
+static void put_inline(buf *b, const cJSON *v)
+{
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
+		char *text = cJSON_PrintUnformatted(v);
+		put(b, text);
+		free(text);
+		return;
+	}
+	put(b, cJSON_IsObject(v) ? "{" : "[");
+	for (const cJSON *c = v->child; c; c = c->next) {
+		if (cJSON_IsObject(v))
+			put_key(b, c->string);
+		put_inline(b, c);
+		if (c->next)
+			put(b, ", ");
+	}
+	put(b, cJSON_IsObject(v) ? "}" : "]");
+}
+
+static void put_pretty(buf *b, const cJSON *v, int indent, size_t column)
+{
+	buf one = {0};
+	put_inline(&one, v);
+	bool fits = column + one.len <= LINE_WIDTH || !v->child;
+	if (fits || (!cJSON_IsObject(v) && !cJSON_IsArray(v))) {
+		put(b, one.s);
+		free(one.s);
+		return;
+	}
+	free(one.s);
+	char pad[128];
+	put(b, cJSON_IsObject(v) ? "{\n" : "[\n");
+	for (const cJSON *c = v->child; c; c = c->next) {
+		snprintf(pad, sizeof(pad), "%*s", 2 * (indent + 1), "");
+		put(b, pad);
+		size_t at = b->len;
+		if (cJSON_IsObject(v))
+			put_key(b, c->string);
+		put_pretty(b, c, indent + 1, (size_t)(2 * (indent + 1)) + (b->len - at));
+		put(b, c->next ? ",\n" : "\n");
+	}
+	snprintf(pad, sizeof(pad), "%*s", 2 * indent, "");
+	put(b, pad);
+	put(b, cJSON_IsObject(v) ? "}" : "]");
+}
+
+int cf_schema_json(char **out, cf_error *err)
+{
+	*out = NULL;
+	gen g = {0};
+	cJSON *tree = schema_tree(&g);
+	if (g.bad) {
+		cJSON_Delete(tree);
+		return cf_error_set(err, CF_EINVALID, "schema_json.c: a schema fragment is not JSON: %s", g.bad);
+	}
+	buf b = {0};
+	put_pretty(&b, tree, 0, 0);
+	put(&b, "\n");
+	cJSON_Delete(tree);
+	*out = b.s;
+	return CF_OK;
+}
