@@ -39,7 +39,8 @@ static const char help[] =
 	"  --target ADDRESS              only this resource (repeatable); one that names no\n"
 	"                                spec and no live resource is an error\n"
 	"  --allow-empty                 accept a PATH that holds no manifest\n"
-	"  --parallelism N               reads in flight at once (default 8)\n"
+	"  --parallelism N               reads in flight, and changes of one phase applied, at\n"
+	"                                once (default 8; 1: one change at a time)\n"
 	"  --wait-timeout SECONDS        for SYNCING targets and busy agents (default 180)\n"
 	"  --registration-token-dir DIR  where new agent types' tokens go\n"
 	"                                (default $XDG_STATE_HOME/ciform/registration-tokens,\n"
@@ -150,7 +151,8 @@ static int use_saved(plan_args *a, cf_saved_plan *saved)
 static int carry_out(cf_session *s, plan_args *a, bool json, FILE *human)
 {
 	cf_apply_opts opts = {.token_dir = a->token_dir, .wait_timeout_ms = a->wait_timeout_ms,
-			      .progress = cli_apply_progress, .ud = human, .stop = &stop_signal};
+			      .progress = cli_apply_progress, .ud = human, .stop = &stop_signal,
+			      .parallelism = s->cfg.parallelism, .client_cfg = &s->cfg};
 	cf_apply_ctx ctx = {.client = s->client, .live = s->live, .opts = &opts};
 	cf_apply_result res;
 	cf_error err = {0};

@@ -3,7 +3,9 @@
  * the first failure and say exactly what was and was not done.
  */
 #include "reconciler/apply.h"
+#include "reconciler/semaphore/client.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,18 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void lock(cf_apply_ctx *ctx)
+{
+	if (ctx->lock)
+		pthread_mutex_lock(ctx->lock);
+}
+
+static void unlock(cf_apply_ctx *ctx)
+{
+	if (ctx->lock)
+		pthread_mutex_unlock(ctx->lock);
+}
+
 void cf_apply_note(cf_apply_ctx *ctx, const cf_change *ch, const char *fmt, ...)
 {
 	if (!ctx->opts->progress)
@@ -26,7 +40,9 @@ void cf_apply_note(cf_apply_ctx *ctx, const cf_change *ch, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	lock(ctx); /* one line at a time, whichever worker says it */
 	ctx->opts->progress(ctx->opts->ud, ch, buf);
+	unlock(ctx);
 }
 
 /* A wait of minutes that prints nothing looks like a hang: every
@@ -64,17 +80,22 @@ int cf_apply_wait(cf_apply_ctx *ctx, int (*poll)(void *ud, cf_error *err), void 
 
 void cf_apply_created(cf_apply_ctx *ctx, const char *address, const char *id)
 {
+	lock(ctx);
 	if (!ctx->created)
 		ctx->created = cJSON_CreateObject();
 	cJSON_DeleteItemFromObjectCaseSensitive(ctx->created, address);
 	cJSON_AddStringToObject(ctx->created, address, id);
+	unlock(ctx);
 }
 
 const char *cf_apply_id(cf_apply_ctx *ctx, const cf_change *ch)
 {
 	if (ch->id)
 		return ch->id;
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx->created, ch->address));
+	lock(ctx);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx->created, ch->address));
+	unlock(ctx);
+	return id;
 }
 
 /* How the API addresses the resource once applied (live.h): a created
@@ -96,6 +117,107 @@ static bool stopped(const cf_apply_ctx *ctx)
 	return ctx->opts->stop && *ctx->opts->stop;
 }
 
+/* One change, its outcome recorded in res at its place in the plan. */
+static int run_one(cf_apply_result *res, const cf_plan *plan, size_t i, cf_apply_ctx *ctx, cf_error *err)
+{
+	const cf_change *ch = &plan->changes[i];
+	ctx->current = ch;
+	cf_apply_note(ctx, ch, "start");
+	int rc = ch->kind->apply(ctx, ch, err);
+	const char *id = id_after(ctx, ch);
+	lock(ctx);
+	res->states[i] = rc == CF_OK ? CF_APPLIED : CF_FAILED;
+	res->ids[i] = id ? cf_xstrdup(id) : NULL;
+	if (rc == CF_OK) {
+		res->applied++;
+	} else {
+		res->errors[i] = cf_xstrdup(err && err->message ? err->message : "failed");
+		res->failed++;
+	}
+	unlock(ctx);
+	if (rc == CF_OK)
+		cf_apply_note(ctx, ch, "done");
+	ctx->current = NULL;
+	return rc;
+}
+
+/* The workers of one phase: each takes the next change until none is left,
+ * one has failed, or a stop was asked for. */
+typedef struct phase_pool {
+	pthread_mutex_t mutex;
+	cf_apply_ctx *main;
+	cf_apply_result *res;
+	const cf_plan *plan;
+	size_t next, end;
+	int rc;
+	cf_error err; /* the first failure's */
+} phase_pool;
+
+static void *worker(void *arg)
+{
+	phase_pool *p = arg;
+	cf_apply_ctx ctx = *p->main;
+	cf_error err = {0};
+	if (cf_sem_client_new(&ctx.client, ctx.opts->client_cfg, &err) != CF_OK) {
+		pthread_mutex_lock(&p->mutex);
+		if (p->rc == CF_OK)
+			p->rc = cf_error_set(&p->err, err.code, "%s", err.message);
+		pthread_mutex_unlock(&p->mutex);
+		cf_error_clear(&err);
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p->mutex);
+		bool go = p->rc == CF_OK && p->next < p->end && !stopped(&ctx);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->mutex);
+		if (!go)
+			break;
+		int rc = run_one(p->res, p->plan, i, &ctx, &err);
+		pthread_mutex_lock(&p->mutex);
+		if (rc != CF_OK && p->rc == CF_OK)
+			p->rc = cf_error_set(&p->err, rc, "%s", err.message ? err.message : "failed");
+		pthread_mutex_unlock(&p->mutex);
+		cf_error_clear(&err);
+	}
+	cf_sem_client_free(ctx.client);
+	return NULL;
+}
+
+/* Changes [from, to) of one phase, up to parallelism at once. */
+static int run_phase(cf_apply_result *res, const cf_plan *plan, size_t from, size_t to, cf_apply_ctx *ctx,
+		     cf_error *err)
+{
+	size_t n = (size_t)ctx->opts->parallelism;
+	if (n > to - from)
+		n = to - from;
+	phase_pool p = {.main = ctx, .res = res, .plan = plan, .next = from, .end = to, .rc = CF_OK};
+	pthread_mutex_init(&p.mutex, NULL);
+	pthread_t *threads = cf_xcalloc(n, sizeof(pthread_t));
+	size_t started = 0;
+	for (; started < n; started++)
+		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+			break;
+	if (started == 0)
+		worker(&p); /* no thread could be had: this one does the work */
+	for (size_t k = 0; k < started; k++)
+		pthread_join(threads[k], NULL);
+	free(threads);
+	pthread_mutex_destroy(&p.mutex);
+	if (p.rc != CF_OK)
+		cf_error_set(err, p.rc, "%s", p.err.message);
+	cf_error_clear(&p.err);
+	return p.rc;
+}
+
+static size_t not_started(const cf_apply_result *res)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < res->count; i++)
+		n += res->states[i] == CF_NOT_STARTED;
+	return n;
+}
+
 int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, cf_error *err)
 {
 	memset(res, 0, sizeof(*res));
@@ -107,29 +229,28 @@ int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, c
 	for (size_t i = 0; i < plan->count && rc == CF_OK; i++)
 		if (plan->changes[i].kind->preflight)
 			rc = plan->changes[i].kind->preflight(ctx, &plan->changes[i], err);
-	for (size_t i = 0; i < plan->count && rc == CF_OK; i++) {
-		const cf_change *ch = &plan->changes[i];
-		if (stopped(ctx)) {
-			res->interrupted = true;
-			rc = cf_error_set(err, CF_EINTERRUPTED, "interrupted: %zu of %zu change%s not started",
-					  plan->count - i, plan->count, plan->count == 1 ? "" : "s");
+	bool parallel = ctx->opts->parallelism > 1 && ctx->opts->client_cfg;
+	pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+	if (parallel) {
+		ctx->created = cJSON_CreateObject(); /* shared by the workers, under the lock */
+		ctx->lock = &mutex;
+	}
+	for (size_t i = 0; i < plan->count && rc == CF_OK;) {
+		if (stopped(ctx))
 			break;
-		}
-		ctx->current = ch;
-		cf_apply_note(ctx, ch, "start");
-		rc = ch->kind->apply(ctx, ch, err);
-		res->states[i] = rc == CF_OK ? CF_APPLIED : CF_FAILED;
-		const char *id = id_after(ctx, ch);
-		res->ids[i] = id ? cf_xstrdup(id) : NULL;
-		if (rc == CF_OK) {
-			res->applied++;
-			cf_apply_note(ctx, ch, "done");
-		} else {
-			res->failed++;
-			res->errors[i] = cf_xstrdup(err && err->message ? err->message : "failed");
-		}
+		size_t end = i + 1;
+		while (parallel && end < plan->count && cf_plan_phase(&plan->changes[end]) == cf_plan_phase(&plan->changes[i]))
+			end++;
+		rc = end - i > 1 ? run_phase(res, plan, i, end, ctx, err) : run_one(res, plan, i, ctx, err);
+		i = end;
+	}
+	if (rc == CF_OK && stopped(ctx) && not_started(res)) {
+		res->interrupted = true;
+		rc = cf_error_set(err, CF_EINTERRUPTED, "interrupted: %zu of %zu change%s not started",
+				  not_started(res), plan->count, plan->count == 1 ? "" : "s");
 	}
 	ctx->current = NULL;
+	ctx->lock = NULL;
 	cJSON_Delete(ctx->created);
 	ctx->created = NULL;
 	return rc;

@@ -1,5 +1,7 @@
 /*
- * apply: carry out a plan, in its order, one change at a time.
+ * apply: carry out a plan, in its order: phase after phase, and within a
+ * phase up to opts.parallelism changes at once (each on its own thread and
+ * client; the result stays in plan order).
  *
  * First every change's preflight runs (nothing is changed if one fails);
  * then each change is handed to its kind's apply hook. On the first failure no
@@ -16,6 +18,7 @@
 #include "reconciler/plan.h"
 
 struct cf_sem_client;
+struct cf_sem_config;
 
 /* Returned by cf_apply_run when opts.stop was set before every change ran. */
 #define CF_EINTERRUPTED (-20)
@@ -31,6 +34,11 @@ typedef struct cf_apply_opts {
 	long report_every_ms;  /* a wait says it still waits this often; 0: 30 s */
 	/* When *stop becomes non-zero, no further change is started. */
 	volatile sig_atomic_t *stop;
+	/* Changes of one phase (plan.h cf_plan_phase) run up to parallelism at
+	 * once, each worker on a client of its own made from client_cfg; 0 or 1,
+	 * or no client_cfg: one at a time on ctx->client. */
+	int parallelism;
+	const struct cf_sem_config *client_cfg;
 } cf_apply_opts;
 
 typedef struct cf_apply_ctx {
@@ -39,6 +47,7 @@ typedef struct cf_apply_ctx {
 	const cf_apply_opts *opts;
 	cJSON *created; /* address -> id of what this apply created */
 	const cf_change *current; /* the change in flight (set by cf_apply_run) */
+	void *lock;     /* internal: set while workers share created and progress */
 } cf_apply_ctx;
 
 typedef enum { CF_NOT_STARTED, CF_APPLIED, CF_FAILED } cf_change_state;

@@ -317,7 +317,7 @@ static void plan_unmanaged(builder *b, const cf_live_item *li)
 	u->id = li->id ? cf_xstrdup(li->id) : NULL;
 }
 
-static int phase(const cf_change *c)
+int cf_plan_phase(const cf_change *c)
 {
 	if (c->action == CF_DELETE)
 		return 10 + c->kind->delete_order;
@@ -329,7 +329,7 @@ static int phase(const cf_change *c)
 static int change_cmp(const void *a, const void *b)
 {
 	const cf_change *x = a, *y = b;
-	int px = phase(x), py = phase(y);
+	int px = cf_plan_phase(x), py = cf_plan_phase(y);
 	if (px != py)
 		return px < py ? -1 : 1;
 	return strcmp(x->address, y->address);

@@ -66,6 +66,9 @@ int cf_plan_build(cf_plan **out, const cf_resource_set *set, const cf_live *live
 void cf_plan_free(cf_plan *plan);
 bool cf_plan_has_changes(const cf_plan *plan);
 
+/* The phase a change runs in: changes of one phase do not depend on each
+ * other (apply may run them at once); a later phase waits for the earlier. */
+int cf_plan_phase(const cf_change *c);
 /* 64 hex digits of a SHA-256 over the parts, each followed by its NUL. */
 void cf_sha256_hex(char out[65], const char *const *parts, size_t n);
 /* A UUID from a SHA-256 of the parts (each followed by a NUL). */

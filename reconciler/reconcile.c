@@ -153,7 +153,10 @@ static void plan_and_act(cf_cycle *c, git_repository *repo, const cf_reconcile_o
 		free(text);
 		c->result = cf_plan_has_changes(s->plan) ? CF_CYCLE_DRIFT : CF_CYCLE_UNCHANGED;
 		if (c->result == CF_CYCLE_DRIFT && o->apply && !(o->stop && *o->stop)) {
-			cf_apply_ctx ctx = {.client = s->client, .live = s->live, .opts = &o->apply_opts};
+			cf_apply_opts ao = o->apply_opts;
+			ao.parallelism = s->cfg.parallelism;
+			ao.client_cfg = &s->cfg;
+			cf_apply_ctx ctx = {.client = s->client, .live = s->live, .opts = &ao};
 			cf_apply_result res;
 			if (cf_apply_run(&res, s->plan, &ctx, &err) == CF_OK)
 				c->result = CF_CYCLE_APPLIED;

@@ -212,7 +212,7 @@ static void test_a_failure_stops_the_apply_and_says_what_was_and_was_not_applied
 	up(&e, ORG("", "", ""), NULL);
 	fx_write("t.yaml", TARGET_DOC("web", "a") "---\n" TARGET_DOC("web", "b")
 		 "spec: {env_vars: [{name: SANDBOX_FAIL_SYNC, value: \"1\"}]}\n---\n" TARGET_DOC("web", "c"));
-	fx_result r = cf(&e, ARGS("apply", "--yes"));
+	fx_result r = cf(&e, ARGS("apply", "--yes", "--parallelism", "1")); /* one at a time */
 	assert_int_equal(r.rc, 1);
 	assert_string_equal(r.err, "ciform: error: DeploymentTarget/web/b: the target is UNUSABLE: secrets could not "
 				   "be synced (SANDBOX_FAIL_SYNC is set)\n"

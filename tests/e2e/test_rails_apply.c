@@ -70,7 +70,7 @@ static void test_apply_format_json_says_which_change_failed_and_which_did_not_ru
 	up(&e, ORG("", "", ""), NULL);
 	fx_write("t.yaml", TWO_TARGETS);
 	/* two reads, the create of a, then its first state poll is not sent */
-	fx_result r = cf(&e, ARGS("apply", "--yes", "--format", "json", "--max-requests", "4"));
+	fx_result r = cf(&e, ARGS("apply", "--yes", "--format", "json", "--max-requests", "4", "--parallelism", "1"));
 	assert_int_equal(r.rc, 1);
 	cJSON *res = cJSON_Parse(r.out);
 	assert_non_null(res);
@@ -123,7 +123,7 @@ static void test_show_prints_a_saved_plan_as_plan_printed_it(void **state)
 /* Runs apply in the background, its output in log. */
 static pid_t spawn_apply(e2e *e, const char *log)
 {
-	return fx_spawn(ARGS(CIFORM_BIN, "apply", "--yes"), e->env, log);
+	return fx_spawn(ARGS(CIFORM_BIN, "apply", "--yes", "--parallelism", "1"), e->env, log); /* one at a time */
 }
 
 static char *slurp(const char *path)
