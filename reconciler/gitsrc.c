@@ -2,6 +2,7 @@
  * gitsrc: cf_source over a commit's tree.
  */
 #include "reconciler/gitsrc.h"
+#include "reconciler/strmap.h"
 
 #include <git2.h>
 #include <limits.h>
@@ -13,6 +14,12 @@ typedef struct gitsrc {
 	git_repository *repo; /* owned when own_repo */
 	bool own_repo;
 	git_tree *tree;
+	/* path -> the blob's id, as the walk saw it: reading a file then costs
+	 * one blob, not a walk down trees that libgit2 does not cache when large
+	 * (a folder of 3,000 specs would be inflated again for every file) */
+	cf_strmap *blobs;
+	git_oid **oids; /* the values of blobs, for freeing */
+	size_t noids;
 } gitsrc;
 
 static int git_fail(cf_error *err, const char *what)
@@ -27,16 +34,17 @@ static int git_read(const cf_source *src, const char *path, size_t max, char **b
 	const gitsrc *g = src->impl;
 	*buf = NULL;
 	*len = 0;
+	const git_oid *walked = g->blobs ? cf_strmap_get(g->blobs, path) : NULL;
 	git_tree_entry *e = NULL;
-	if (git_tree_entry_bypath(&e, g->tree, path) != 0)
+	if (!walked && git_tree_entry_bypath(&e, g->tree, path) != 0)
 		return cf_error_set(err, CF_EIO, "%s: no such file in commit %.12s", path, src->git_commit);
 	int rc = CF_OK;
 	git_blob *blob = NULL;
-	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+	if (e && git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
 		rc = cf_error_set(err, CF_EIO, "%s: a symbolic link in the commit (links are not followed)", path);
-	else if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+	else if (e && git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		rc = cf_error_set(err, CF_EIO, "%s: not a regular file", path);
-	else if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) != 0)
+	else if (git_blob_lookup(&blob, g->repo, walked ? walked : git_tree_entry_id(e)) != 0)
 		rc = git_fail(err, path);
 	else if ((size_t)git_blob_rawsize(blob) > max)
 		rc = cf_error_set(err, CF_EIO, "%s: file is too large (%lld bytes; the limit is %zu)", path,
@@ -58,6 +66,10 @@ static void git_free(cf_source *src)
 	if (!g)
 		return;
 	git_tree_free(g->tree);
+	for (size_t i = 0; i < g->noids; i++)
+		free(g->oids[i]);
+	free(g->oids);
+	cf_strmap_free(g->blobs);
 	if (g->own_repo)
 		git_repository_free(g->repo);
 	free(g);
@@ -68,6 +80,7 @@ static const cf_source_ops git_ops = {.read = git_read, .contain = NULL, .free =
 
 typedef struct walk_ctx {
 	cf_source *src;
+	gitsrc *g;
 	const char *prefix; /* "" or "dir/" */
 	size_t root;
 } walk_ctx;
@@ -81,6 +94,16 @@ static int on_entry(const char *dir, const git_tree_entry *e, void *payload)
 	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && cf_source_is_yaml_name(name)) {
 		char *p = cf_xasprintf("%s%s%s", w->prefix, dir, name);
 		cf_source_add_file(w->src, p, w->root);
+		if (git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) { /* a link's read must refuse it */
+			gitsrc *g = w->g;
+			if (!g->blobs)
+				g->blobs = cf_strmap_new();
+			git_oid *id = cf_xmalloc(sizeof(*id));
+			git_oid_cpy(id, git_tree_entry_id(e));
+			g->oids = cf_xrealloc(g->oids, (g->noids + 1) * sizeof(*g->oids));
+			g->oids[g->noids++] = id;
+			cf_strmap_put(g->blobs, p, id);
+		}
 		free(p);
 	}
 	return 0;
@@ -96,7 +119,7 @@ static int add_path(cf_source *src, gitsrc *g, const char *rel, cf_error *err)
 {
 	if (!*rel || !strcmp(rel, ".")) {
 		cf_source_add_root(src, ".");
-		walk_ctx w = {src, "", src->nroots - 1};
+		walk_ctx w = {src, g, "", src->nroots - 1};
 		size_t first = src->nfiles;
 		int rc = git_tree_walk(g->tree, GIT_TREEWALK_PRE, on_entry, &w);
 		if (src->nfiles - first > 1)
@@ -111,7 +134,7 @@ static int add_path(cf_source *src, gitsrc *g, const char *rel, cf_error *err)
 		git_tree *sub = NULL;
 		cf_source_add_root(src, rel);
 		char *prefix = cf_xasprintf("%s/", rel);
-		walk_ctx w = {src, prefix, src->nroots - 1};
+		walk_ctx w = {src, g, prefix, src->nroots - 1};
 		size_t first = src->nfiles;
 		if (git_tree_lookup(&sub, g->repo, git_tree_entry_id(e)) != 0 ||
 		    git_tree_walk(sub, GIT_TREEWALK_PRE, on_entry, &w) != 0)
