@@ -175,6 +175,7 @@ static void stats(sbx *s, sbx_resp *rs)
 	rs->content_type = "application/json";
 	cJSON_AddNumberToObject(rs->body, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(rs->body, "max_in_flight", s->max_in_flight);
+	cJSON_AddNumberToObject(rs->body, "connections", s->connections);
 	cJSON_AddItemToObject(rs->body, "routes", cJSON_Duplicate(s->route_counts, 1));
 	cJSON_AddItemToObject(rs->body, "user_agents", cJSON_Duplicate(s->user_agents, 1));
 }
@@ -345,6 +346,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return r;
 }
 
+/* Counts the TCP connections clients open, so tests can see them reused. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)conn;
+	(void)socket_context;
+	sbx *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		pthread_mutex_lock(&s->lock);
+		s->connections++;
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
@@ -368,6 +383,7 @@ int sbx_serve(sbx *s, int port, int *bound_port, void **daemon)
 		(uint16_t)port, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
 		MHD_OPTION_END);
 	if (!d)

@@ -29,6 +29,7 @@ typedef struct sbx {
 	const char *record_file; /* --record: every API request appended as a JSON line */
 	unsigned long requests;
 	int in_flight, max_in_flight; /* concurrent requests now, and the most seen */
+	unsigned long connections;    /* TCP connections clients opened */
 	cJSON *route_counts; /* "METHOD /pattern" -> count, for tests and benchmarks */
 	cJSON *user_agents;  /* User-Agent -> count */
 } sbx;

@@ -58,6 +58,9 @@ int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *e
 	c->cfg.sem_context = NULL; /* the caller's: not needed here */
 	c->multi = curl_multi_init();
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->parallelism);
+	/* keep every connection of a batch for the next one: the cache would
+	 * otherwise shrink with the handles and reconnect at each batch boundary */
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)cfg->parallelism);
 	c->auth_header = cf_xasprintf("Authorization: Token %s", cfg->token);
 	c->seed = (unsigned int)now_ms();
 	*out = c;

@@ -124,6 +124,31 @@ static void test_an_empty_page_that_says_more_is_followed(void **state)
 	down(&e);
 }
 
+static void test_connections_are_kept_from_one_batch_to_the_next(void **state)
+{
+	(void)state;
+	env e;
+	up_with(&e, (const char *[]){"--latency-ms", "20", NULL}, 5);
+	char *paths[16];
+	for (size_t i = 0; i < 16; i++)
+		paths[i] = cf_xstrdup("/self_hosted_agent_types");
+	cJSON *outs[16];
+	for (int batch = 0; batch < 3; batch++) {
+		assert_int_equal(cf_sem_get_many(outs, e.c, paths, 16, &e.err), 0);
+		for (size_t i = 0; i < 16; i++)
+			cJSON_Delete(outs[i]);
+	}
+	for (size_t i = 0; i < 16; i++)
+		free(paths[i]);
+	cJSON *st = fx_sandbox_stats(&e.sb);
+	/* 48 requests at 8 in flight: 8 connections, kept across the batches
+	 * (and one for this stats read) */
+	assert_true(cJSON_GetObjectItem(st, "connections")->valueint <= 9);
+	assert_int_equal(cJSON_GetObjectItem(st, "requests")->valueint, 48);
+	cJSON_Delete(st);
+	down(&e);
+}
+
 static void test_role_ids_are_named_through_get_roles_id_once_each(void **state)
 {
 	(void)state;
@@ -446,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_project_is_found_by_name_and_cached),
 		cmocka_unit_test(test_unknown_project_is_not_found),
 		cmocka_unit_test(test_project_list_follows_every_page),
+		cmocka_unit_test(test_connections_are_kept_from_one_batch_to_the_next),
 		cmocka_unit_test(test_an_empty_page_that_says_more_is_followed),
 		cmocka_unit_test(test_role_ids_are_named_through_get_roles_id_once_each),
 		cmocka_unit_test(test_agent_type_lifecycle),
