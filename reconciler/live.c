@@ -46,7 +46,7 @@ cf_live_item *cf_live_add(cf_live *live, const cf_resource_set *set, const cf_ki
 	it->id = id ? cf_xstrdup(id) : NULL;
 	it->project_id = project_id ? cf_xstrdup(project_id) : NULL;
 	it->name = name ? cf_xstrdup(name) : NULL;
-	it->api = api;
+	cf_live_set_api(it, api);
 	if (set) {
 		index_set(live, set);
 		it->res = cf_strmap_get(live->spec_address, address);
@@ -56,6 +56,18 @@ cf_live_item *cf_live_add(cf_live *live, const cf_resource_set *set, const cf_ki
 	if (!cf_strmap_get(live->by_address, address)) /* the first of two twins is the one found */
 		cf_strmap_put(live->by_address, address, (void *)(uintptr_t)live->count);
 	return it;
+}
+
+cJSON *cf_live_api(const cf_live_item *it)
+{
+	return it && it->api_json ? cJSON_Parse(it->api_json) : NULL;
+}
+
+void cf_live_set_api(cf_live_item *it, cJSON *api)
+{
+	free(it->api_json);
+	it->api_json = api ? cJSON_PrintUnformatted(api) : NULL;
+	cJSON_Delete(api);
 }
 
 cf_live_item *cf_live_find(const cf_live *live, const char *address)
@@ -113,7 +125,7 @@ void cf_live_free(cf_live *live)
 		free(it->id);
 		free(it->project_id);
 		free(it->name);
-		cJSON_Delete(it->api);
+		free(it->api_json);
 	}
 	free(live->items);
 	cf_strmap_free(live->by_address);

@@ -6,6 +6,7 @@
  * ensure, how an address is made, and that an address is defined once.
  */
 #include "reconciler/manifest.h"
+#include "reconciler/locs.h"
 #include "reconciler/suggest.h"
 
 #include <stdarg.h>
@@ -215,7 +216,7 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 				"ArtifactRetentionPolicy)", kname ? kname : "(not a string)");
 		return;
 	}
-	y->locs = cJSON_CreateObject();
+	y->locs = cf_locs_new();
 	cJSON *doc = cf_schema_convert(y, root, kind->fields, "");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "apiVersion");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "kind");
@@ -225,15 +226,14 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 		cJSON_AddObjectToObject(doc, "spec");
 	cf_kctx kc = {.y = y, .root = root, .src = st->src, .file_index = st->file_index, .opts = st->opts};
 	add_resource(st, &kc, kind, doc);
-	cJSON_Delete(y->locs); /* still here when no resource took it */
+	cf_locs_free(y->locs); /* still here when no resource took it */
 	y->locs = NULL;
 }
 
 void cf_resource_diag(cf_diags *d, const cf_resource *r, const char *path, const char *fmt, ...)
 {
-	const cJSON *at = path ? cJSON_GetObjectItemCaseSensitive(r->locs, path) : NULL;
-	int line = cJSON_IsNumber(at) ? CF_LOC_LINE(at->valuedouble) : r->line;
-	int col = cJSON_IsNumber(at) ? CF_LOC_COLUMN(at->valuedouble) : r->column;
+	int line = r->line, col = r->column;
+	cf_locs_find(r->locs, path, &line, &col);
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
@@ -323,7 +323,7 @@ void cf_resource_set_free(cf_resource_set *set)
 		free(r->project);
 		free(r->file);
 		cJSON_Delete(r->doc);
-		cJSON_Delete(r->locs);
+		cf_locs_free(r->locs);
 	}
 	free(set->items);
 	free(set);

@@ -35,14 +35,8 @@ typedef struct cf_resource {
 	cJSON *doc;         /* metadata and spec, secrets in place: never print it */
 	char *file;
 	int line, column;   /* where the document starts */
-	cJSON *locs;        /* value path ("spec.env_vars[1].value") -> CF_LOC(line, column) */
+	struct cf_locs *locs; /* where each value stood, by path ("spec.env_vars[1].value"): locs.h */
 } cf_resource;
-
-/* A value's position as one number: line and column (both < 2^24) packed
- * exactly into a double. */
-#define CF_LOC(line, column) ((line) * 16777216.0 + (column))
-#define CF_LOC_LINE(loc) ((int)((loc) / 16777216.0))
-#define CF_LOC_COLUMN(loc) ((int)((loc) - CF_LOC_LINE(loc) * 16777216.0))
 
 typedef struct cf_resource_set {
 	cf_resource *items; /* in file order, then document order */

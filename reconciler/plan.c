@@ -4,6 +4,7 @@
  * actions, their order, tokens and fingerprints.
  */
 #include "reconciler/plan.h"
+#include "reconciler/locs.h"
 #include "reconciler/codec.h"
 
 #include <openssl/evp.h>
@@ -50,10 +51,14 @@ typedef struct lines {
 	size_t n;
 } lines;
 
+/* Keeps the line's own SHA-256, not the line: a fingerprint over 30,000
+ * resources then holds 30,000 digests, not 30,000 normalised documents. */
 static void line_add(lines *l, char *s)
 {
 	l->v = cf_xrealloc(l->v, (l->n + 1) * sizeof(char *));
-	l->v[l->n++] = s;
+	l->v[l->n] = cf_xmalloc(65);
+	cf_sha256_hex(l->v[l->n++], (const char *const[]){s}, 1);
+	free(s);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -61,7 +66,8 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted, so the fingerprint does not depend on the order things were read. */
+/* Over the lines' digests, sorted, so the fingerprint does not depend on the
+ * order things were read. */
 static void fingerprint(char out[65], lines *l)
 {
 	if (l->n > 1)
@@ -213,7 +219,8 @@ static void show_plain_values(cf_change *c, const cf_resource *r)
 				if (!k || !v || strcmp(k, fc->path + nl + 1) != 0 || cf_is_md5_placeholder(v))
 					continue;
 				char *at = cf_xasprintf("%s[%d].%s", f->desired, idx, f->value);
-				if (cJSON_HasObjectItem(r->locs, at))
+				int line, col;
+				if (cf_locs_find(r->locs, at, &line, &col))
 					fc->plain = cf_xstrdup(v);
 				free(at);
 			}
@@ -222,10 +229,11 @@ static void show_plain_values(cf_change *c, const cf_resource *r)
 }
 
 /* A live resource that needs a write though its fields match. */
-static cf_change *live_problem(builder *b, const cf_resource *r, const cf_live_item *li, cf_change *c)
+static cf_change *live_problem(builder *b, const cf_resource *r, const cf_live_item *li, const cJSON *api,
+			       cf_change *c)
 {
 	const char *field = NULL, *after = NULL;
-	char *why = li && r->kind->live_problem ? r->kind->live_problem(li->api, b->opts, &field, &after) : NULL;
+	char *why = api && r->kind->live_problem ? r->kind->live_problem(api, b->opts, &field, &after) : NULL;
 	if (!why)
 		return c;
 	if (!c)
@@ -249,7 +257,8 @@ static void plan_resource(builder *b, const cf_resource *r)
 	cJSON_Delete(b->ctx.notes);
 	b->ctx.notes = cJSON_CreateArray();
 	b->ctx.desired_doc = r->doc;
-	cJSON *lnorm = li ? cf_diff_normalize(k->diff, li->api, false, &b->ctx) : NULL;
+	cJSON *api = cf_live_api(li); /* parsed for this resource only */
+	cJSON *lnorm = li ? cf_diff_normalize(k->diff, api, false, &b->ctx) : NULL;
 	b->ctx.live_norm = lnorm;
 	size_t before = b->plan->count;
 	if (r->absent) {
@@ -261,6 +270,7 @@ static void plan_resource(builder *b, const cf_resource *r)
 		if (!desired) {
 			cf_resource_diag(b->diags, r, b->ctx.error_path, "%s", b->ctx.error);
 			cJSON_Delete(lnorm);
+			cJSON_Delete(api);
 			return;
 		}
 		check_placeholders(b, r, lnorm);
@@ -275,14 +285,14 @@ static void plan_resource(builder *b, const cf_resource *r)
 		} else {
 			cf_field_changes_free(&fields);
 		}
-		c = live_problem(b, r, li, c);
+		c = live_problem(b, r, li, api, c);
 		if (c) {
 			set_token(c, lnorm, desired);
 			annotate(b, c, r);
 			show_plain_values(c, r);
 		}
 		bool want = is_active(r->doc, "spec.active");
-		if (k->has_active && want != (li ? is_active(li->api, "active") : true))
+		if (k->has_active && want != (li ? is_active(api, "active") : true))
 			add_change(b, want ? CF_ACTIVATE : CF_DEACTIVATE, k, r, li, r->address);
 		char *d = cJSON_PrintUnformatted(desired);
 		line_add(&b->specs, cf_xasprintf("%s %s %d", r->address, d, want));
@@ -291,15 +301,16 @@ static void plan_resource(builder *b, const cf_resource *r)
 	}
 	if (li) {
 		char *l = lnorm ? cJSON_PrintUnformatted(lnorm) : cf_xstrdup("");
-		const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(li->api, "state"));
+		const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(api, "state"));
 		line_add(&b->seen, cf_xasprintf("%s %s %s %d %s", li->address, li->id ? li->id : "", l,
-						is_active(li->api, "active"), state ? state : ""));
+						is_active(api, "active"), state ? state : ""));
 		free(l);
 	}
 	if (b->plan->count == before)
 		b->plan->unchanged++;
 	b->ctx.live_norm = NULL;
 	cJSON_Delete(lnorm);
+	cJSON_Delete(api);
 }
 
 static void plan_unmanaged(builder *b, const cf_live_item *li)

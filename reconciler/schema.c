@@ -3,7 +3,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/schema.h"
-#include "reconciler/manifest.h"
+#include "reconciler/locs.h"
 #include "reconciler/suggest.h"
 
 #include <pcre2.h>
@@ -137,15 +137,12 @@ static cJSON *convert_scalar(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, co
 }
 
 /* Paths are unique (list indices are in them, duplicate keys are refused
- * before), so no lookup: appending is constant time, a lookup is not. One
- * number per value (manifest.h CF_LOC), not a [line, column] array: a plan
- * of 30,000 resources keeps a few hundred thousand of these. */
+ * before), so no lookup: appending is constant time (locs.h). */
 static void remember(cf_yctx *ctx, const yaml_node_t *n, const char *path)
 {
 	if (!ctx->locs)
 		return;
-	cJSON_AddItemToObject(ctx->locs, path, cJSON_CreateNumber(CF_LOC((double)n->start_mark.line + 1,
-									 (double)n->start_mark.column + 1)));
+	cf_locs_add(ctx->locs, path, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1);
 }
 
 static cJSON *convert_value(cf_yctx *ctx, yaml_node_t *v, const cf_field *f, const char *path)

@@ -5,6 +5,7 @@
  * job set up that way would never alert.
  */
 #include "reconciler/session.h"
+#include "reconciler/locs.h"
 #include "reconciler/gitsrc.h"
 #include "reconciler/semaphore/refresh.h"
 #include "reconciler/strmap.h"
@@ -119,9 +120,8 @@ static int check_targets(const cf_session *s, const cf_session_opts *o, cf_error
 static bool diag_at_project(const cf_diags *d, size_t from, const cf_resource *r)
 {
 	const char *key = r->project_is_id ? "metadata.project_id" : "metadata.project";
-	const cJSON *at = cJSON_GetObjectItemCaseSensitive(r->locs, key);
-	int line = cJSON_IsNumber(at) ? CF_LOC_LINE(at->valuedouble) : r->line;
-	int col = cJSON_IsNumber(at) ? CF_LOC_COLUMN(at->valuedouble) : r->column;
+	int line = r->line, col = r->column;
+	cf_locs_find(r->locs, key, &line, &col);
 	for (size_t i = from; i < d->count; i++)
 		if (d->items[i].line == line && d->items[i].column == col && !strcmp(d->items[i].file, r->file))
 			return true;

@@ -25,13 +25,15 @@
  * them and keeps libyaml's scanner, whose cost grows with the depth, fast. */
 #define CF_YAML_MAX_DEPTH 64
 
+struct cf_locs;
+
 typedef struct cf_yctx {
 	yaml_document_t *doc;
 	const char *file;
 	cf_diags *diags;
 	size_t budget; /* node visits left in this document */
 	bool exhausted;
-	struct cJSON *locs; /* optional: value path -> [line, column], filled by the schema walker */
+	struct cf_locs *locs; /* optional: value positions by path, filled by the schema walker (locs.h) */
 } cf_yctx;
 
 typedef void (*cf_ydoc_fn)(void *ud, cf_yctx *ctx, yaml_node_t *root, int index);

@@ -284,6 +284,26 @@ static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *
 }
 
 /* Secrets, as MD5s, for the targets the specs keep. */
+/* A target's answer with its secrets' MD5s, as it arrives: checked, trimmed
+ * and stored as the live item's text at once, so a batch of 30,000 reads
+ * never holds 30,000 parsed answers. A wrong shape stays in the call, which
+ * read_secrets then reports. */
+static void store_secrets(cJSON *json, void *ud)
+{
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(json, "env_vars");
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(json, "files");
+	if (!cJSON_IsObject(json) || (env && !cJSON_IsArray(env)) || (files && !cJSON_IsArray(files)))
+		return;
+	trim_target(json, NULL);
+	cJSON *taken = cJSON_CreateObject();
+	for (cJSON *k = json->child, *next; k; k = next) { /* move, not copy, into the item */
+		next = k->next;
+		cJSON_AddItemToObject(taken, k->string, cJSON_DetachItemViaPointer(json, k));
+	}
+	cf_live_set_api(ud, taken);
+	cJSON_AddTrueToObject(json, "stored");
+}
+
 static int read_secrets(cf_live *live, cf_sem_client *c, cf_error *err)
 {
 	size_t n = 0;
@@ -291,29 +311,22 @@ static int read_secrets(cf_live *live, cf_sem_client *c, cf_error *err)
 	for (size_t k = 0; k < live->count; k++)
 		if (live->items[k].kind == &cf_sem_target_kind && live->items[k].res && !live->items[k].res->absent)
 			want[n++] = &live->items[k];
-	char **paths = cf_xcalloc(n + 1, sizeof(char *));
-	cJSON **full = cf_xcalloc(n + 1, sizeof(cJSON *));
-	for (size_t k = 0; k < n; k++)
-		paths[k] = cf_xasprintf("/deployment_targets/%s?include_secrets=true", want[k]->id);
-	int rc = cf_sem_get_many_shaped(full, c, paths, n, trim_target, NULL, err);
-	for (size_t k = 0; k < n && rc == CF_OK; k++) {
-		const cJSON *env = cJSON_GetObjectItemCaseSensitive(full[k], "env_vars");
-		const cJSON *files = cJSON_GetObjectItemCaseSensitive(full[k], "files");
-		if (!cJSON_IsObject(full[k]) || (env && !cJSON_IsArray(env)) || (files && !cJSON_IsArray(files)))
-			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a target)",
-					  paths[k]);
-	}
+	cf_sem_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
 	for (size_t k = 0; k < n; k++) {
-		if (full[k] && rc == CF_OK) {
-			cJSON_Delete(want[k]->api);
-			want[k]->api = full[k];
-		} else {
-			cJSON_Delete(full[k]);
-		}
-		free(paths[k]);
+		char *id = cf_sem_escape(want[k]->id);
+		cf_sem_call_init(&calls[k], "GET", CF_SEM_IDEMPOTENT, NULL, "/deployment_targets/%s?include_secrets=true", id);
+		calls[k].shape = store_secrets;
+		calls[k].shape_ud = want[k];
+		free(id);
 	}
-	free(paths);
-	free(full);
+	int rc = cf_sem_run(c, calls, n, err);
+	for (size_t k = 0; k < n; k++) {
+		if (rc == CF_OK && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(calls[k].json, "stored")))
+			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a target)",
+					  calls[k].path);
+		cf_sem_call_clear(&calls[k]);
+	}
+	free(calls);
 	free(want);
 	return rc;
 }
@@ -336,15 +349,25 @@ static int read_role_names(cf_live *live, const cf_resource_set *set, cf_sem_cli
 {
 	const char **ids = NULL;
 	size_t n = 0;
-	for (size_t k = 0; k < live->count; k++)
-		if (live->items[k].kind == &cf_sem_target_kind && live->items[k].res)
-			add_role_ids(&ids, &n, cJSON_GetObjectItemCaseSensitive(live->items[k].api, "subject_rules"), false);
+	cJSON *rules = cJSON_CreateArray(); /* the live rule lists, parsed: ids point into them */
+	for (size_t k = 0; k < live->count; k++) {
+		if (live->items[k].kind != &cf_sem_target_kind || !live->items[k].res)
+			continue;
+		cJSON *api = cf_live_api(&live->items[k]);
+		cJSON *list = cJSON_DetachItemFromObjectCaseSensitive(api, "subject_rules");
+		cJSON_Delete(api);
+		if (list) {
+			cJSON_AddItemToArray(rules, list);
+			add_role_ids(&ids, &n, list, false);
+		}
+	}
 	for (size_t i = 0; i < set->count; i++)
 		if (set->items[i].kind == &cf_sem_target_kind)
 			add_role_ids(&ids, &n, cf_json_path(set->items[i].doc, "spec.subject_rules"), true);
 	cJSON *names = NULL;
 	int rc = cf_sem_role_names(&names, c, ids, n, err);
 	free(ids);
+	cJSON_Delete(rules);
 	cJSON_Delete(live->roles);
 	live->roles = names;
 	return rc;
@@ -421,11 +444,12 @@ static cJSON *target_body(const cf_change *ch, bool secrets)
 	if (cJSON_IsArray(object))
 		cJSON_AddItemToObject(b, "object_rules", object_rules_body(object));
 	if (secrets) {
-		const cJSON *live = ch->live ? ch->live->api : NULL;
+		cJSON *live = ch->live ? cf_live_api(ch->live) : NULL;
 		cJSON_AddItemToObject(b, "env_vars", secret_list(cf_json_path(r->doc, "spec.env_vars"),
 								 cJSON_GetObjectItemCaseSensitive(live, "env_vars"), "name", "value"));
 		cJSON_AddItemToObject(b, "files", secret_list(cf_json_path(r->doc, "spec.files"),
 							      cJSON_GetObjectItemCaseSensitive(live, "files"), "path", "content"));
+		cJSON_Delete(live);
 	}
 	cJSON_AddStringToObject(b, "unique_token", ch->token);
 	return b;
@@ -505,7 +529,10 @@ static int wait_gone(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 
 static bool live_syncing(const cf_change *ch)
 {
-	return ch->live && !strcmp(get_str(ch->live->api, "state"), "SYNCING");
+	cJSON *api = ch->live ? cf_live_api(ch->live) : NULL;
+	bool syncing = !strcmp(get_str(api, "state"), "SYNCING");
+	cJSON_Delete(api);
+	return syncing;
 }
 
 int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
