@@ -115,6 +115,19 @@ static const char *str_at(cJSON *doc, const char *section, const char *key)
 }
 
 /* The project reference: exactly one of metadata.project and project_id. */
+/* A key written with a null value (`project: null`, `project: ~`, or
+ * nothing after the colon) counts as absent, as the schema walker reads it. */
+static bool given(cf_kctx *kc, const char *path)
+{
+	yaml_node_t *n = cf_ypath(kc->y, kc->root, path);
+	if (!n)
+		return false;
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return true;
+	const char *v = (const char *)n->data.scalar.value;
+	return strcmp(v, "") && strcmp(v, "~") && strcmp(v, "null") && strcmp(v, "Null") && strcmp(v, "NULL");
+}
+
 static const char *project_of(cf_kctx *kc, cJSON *doc, bool *is_id)
 {
 	const char *name = str_at(doc, "metadata", "project");
@@ -125,8 +138,7 @@ static const char *project_of(cf_kctx *kc, cJSON *doc, bool *is_id)
 		return NULL;
 	}
 	if (!name && !id) {
-		if (!cf_ypath(kc->y, kc->root, "metadata.project") &&
-		    !cf_ypath(kc->y, kc->root, "metadata.project_id"))
+		if (!given(kc, "metadata.project") && !given(kc, "metadata.project_id"))
 			cf_kerr(kc, "metadata", "metadata: missing project (a project name) or project_id (its UUID)");
 		return NULL;
 	}

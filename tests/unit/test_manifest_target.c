@@ -51,6 +51,13 @@ static void test_target_needs_project_or_project_id(void **state)
 			"t.yaml:4:3: metadata: missing project (a project name) or project_id (its UUID)\n");
 }
 
+static void test_a_null_project_is_a_missing_project(void **state)
+{
+	(void)state;
+	EXPECT_PROBLEMS("apiVersion: v1alpha\nkind: DeploymentTarget\nmetadata: {name: prod, project: null}\n",
+			"t.yaml:3:11: metadata: missing project (a project name) or project_id (its UUID)\n");
+}
+
 static void test_target_with_both_project_and_project_id_is_rejected(void **state)
 {
 	(void)state;
@@ -589,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_target_name_with_a_space_is_rejected),
 		cmocka_unit_test(test_target_name_of_256_characters_is_rejected),
 		cmocka_unit_test(test_target_needs_project_or_project_id),
+		cmocka_unit_test(test_a_null_project_is_a_missing_project),
 		cmocka_unit_test(test_target_with_both_project_and_project_id_is_rejected),
 		cmocka_unit_test(test_project_id_must_be_a_uuid),
 		cmocka_unit_test(test_active_must_be_a_boolean),
