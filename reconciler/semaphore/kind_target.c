@@ -14,6 +14,7 @@
 #include "reconciler/codec.h"
 #include "reconciler/semaphore/api.h"
 #include "reconciler/semaphore/kinds.h"
+#include "reconciler/suggest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -535,6 +536,32 @@ static bool live_syncing(const cf_change *ch)
 	return syncing;
 }
 
+/* The server refuses an unknown role as `role "x" is not valid` (the name
+ * lowercased: request_formatter.ex check_subject_rules_roles). It lists no
+ * project roles, but the names ciform met in live rules are a fair guess. */
+static void suggest_role(cf_apply_ctx *ctx, cf_error *err)
+{
+	const char *at = err->message ? strstr(err->message, "role \"") : NULL;
+	const char *end = at ? strstr(at + 6, "\" is not valid") : NULL;
+	if (!end || !ctx->live || !ctx->live->roles)
+		return;
+	char *wrong = cf_xstrndup(at + 6, (size_t)(end - at - 6));
+	size_t n = (size_t)cJSON_GetArraySize(ctx->live->roles), k = 0;
+	const char **names = cf_xcalloc(n + 1, sizeof(char *));
+	const cJSON *r;
+	cJSON_ArrayForEach(r, ctx->live->roles)
+		if (cJSON_IsString(r))
+			names[k++] = r->valuestring;
+	const char *near = cf_suggest(wrong, names);
+	if (near) {
+		char *more = cf_xasprintf("%s (did you mean '%s'?)", err->message, near);
+		cf_error_set(err, err->code, "%s", more);
+		free(more);
+	}
+	free(names);
+	free(wrong);
+}
+
 int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
 	cf_sem_client *c = ctx->client;
@@ -573,6 +600,8 @@ int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 	default:
 		break;
 	}
+	if (rc == CF_EAPI && (ch->action == CF_CREATE || ch->action == CF_UPDATE))
+		suggest_role(ctx, err);
 	cJSON_Delete(body);
 	cJSON_Delete(out);
 	return rc;

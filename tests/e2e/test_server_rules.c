@@ -332,6 +332,21 @@ static void test_an_unknown_role_name_fails_with_the_servers_words(void **state)
 	e2e_down(&e);
 }
 
+static void test_a_misspelt_role_gets_a_did_you_mean_from_the_roles_in_use(void **state)
+{
+	(void)state;
+	e2e e;
+	up(&e, ORG2("{\"project\": \"web\", \"name\": \"prod\", \"subject_rules\": "
+		    "[{\"type\": \"ROLE\", \"subject_id\": \"" R_CONTRIB "\"}]}", ""), NULL);
+	fx_write("t.yaml", TARGET_DOC("web", "prod") "spec:\n  subject_rules: [{type: ROLE, subject_id: Contributor}]\n"
+		 "---\n" TARGET_DOC("web", "staging") "spec:\n  subject_rules: [{type: ROLE, subject_id: Contributr}]\n");
+	fx_result r = cf(&e, ARGS("apply", "--yes"));
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "HTTP 400: role \"contributr\" is not valid (did you mean 'Contributor'?)"));
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_a_refused_token_names_both_causes(void **state)
 {
 	(void)state;
@@ -381,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_user_rules_compare_by_subject_id_when_the_spec_gives_one),
 		cmocka_unit_test(test_a_user_rule_whose_live_login_is_hidden_is_noted_not_changed),
 		cmocka_unit_test(test_an_unknown_role_name_fails_with_the_servers_words),
+		cmocka_unit_test(test_a_misspelt_role_gets_a_did_you_mean_from_the_roles_in_use),
 		cmocka_unit_test(test_a_refused_token_names_both_causes),
 		cmocka_unit_test(test_a_feature_the_plan_lacks_is_shown_as_the_server_says),
 	};
