@@ -15,7 +15,8 @@ Each prints the requests made against the minimum the API allows, the wall
 time against the bound (minimum requests / parallelism x latency), ciform's
 CPU time (user + system) and peak RSS, and, for plan, a sequential client
 with one kept-alive connection (what a simple integration does) reading the
-same minimal set of answers.
+same minimal set of answers (export too); for apply, the same apply one change
+at a time (--parallelism 1).
 
 Usage: bench.py MODE [--build DIR] [--scale 1] [--latency-ms 20]
                 [--parallelism 8] [--sync-ms 0] [--no-baseline] [--generate DIR]
@@ -224,11 +225,28 @@ def main():
                 # reads: pages, agent types, target lists, retention; writes: creates, syncs polled, policies
                 creates = P * T + A + P
                 minimal = max(1, math.ceil(P / 500)) + 1 + P + P + creates + P * T
-                report("apply from an empty organisation", *res, stats(url)["requests"], minimal)
+                got = stats(url)["requests"]
+                extra = ""
+                if not args.no_baseline:  # the same apply one change at a time, on a fresh organisation
+                    sb.terminate()
+                    sb.wait()
+                    sb, url = sandbox(root)
+                    env = dict(env, SEMAPHORE_ORG_URL=url)
+                    one = measured([CIFORM, "apply", os.path.join(root, "specs"), "--yes", "--parallelism", "1"],
+                                   env)
+                    extra = ("  one change at a time  %.2f s with --parallelism 1 (parallel apply %.1fx faster)"
+                             % (one[3], one[3] / res[3]))
+                report("apply from an empty organisation", *res, got, minimal, extra)
             elif args.mode == "export":
                 res = measured([CIFORM, "export", "--all", "--dir", os.path.join(root, "out")] + common, env)
                 minimal = max(1, math.ceil(P / 500)) + 1 + P + P * T + P
-                report("export --all", *res, stats(url)["requests"], minimal)
+                got = stats(url)["requests"]
+                extra = ""
+                if not args.no_baseline:
+                    n, secs = sequential_baseline(url)
+                    extra = ("  sequential client     %d requests in %.2f s on one kept-alive connection "
+                             "(ciform %.1fx faster)" % (n, secs, secs / res[3]))
+                report("export --all", *res, got, minimal, extra)
         finally:
             sb.terminate()
             sb.wait()
