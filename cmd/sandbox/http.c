@@ -60,6 +60,18 @@ static const route routes[] = {
 	{"PATCH", "/deployment_targets/:id/deactivate", h_target_deactivate, true, "target_id"},
 	{"GET", "/artifacts_retention_policies/:project_id", h_retention_get, false, "project_id"},
 	{"POST", "/artifacts_retention_policies", h_retention_set, true, NULL},
+	/* public-api-gateway api/notifications.v1alpha/notifications.v1alpha.pb.gw.go */
+	{"GET", "/notifications", h_notifications_list, false, NULL},
+	{"POST", "/notifications", h_notification_create, true, NULL},
+	{"GET", "/notifications/:id_or_name", h_notification_get, false, "notification_id_or_name"},
+	{"PATCH", "/notifications/:id_or_name", h_notification_update, true, "notification_id_or_name"},
+	{"DELETE", "/notifications/:id_or_name", h_notification_delete, true, "notification_id_or_name"},
+	/* public-api-gateway api/dashboards.v1alpha/dashboards.v1alpha.pb.gw.go */
+	{"GET", "/dashboards", h_dashboards_list, false, NULL},
+	{"POST", "/dashboards", h_dashboard_create, true, NULL},
+	{"GET", "/dashboards/:id_or_name", h_dashboard_get, false, "id_or_name"},
+	{"PATCH", "/dashboards/:id_or_name", h_dashboard_update, true, "id_or_name"},
+	{"DELETE", "/dashboards/:id_or_name", h_dashboard_delete, true, "id_or_name"},
 };
 
 typedef struct upload {

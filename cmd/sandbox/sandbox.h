@@ -128,6 +128,28 @@ void h_target_activate(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_target_deactivate(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_retention_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_retention_set(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_notifications_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_notification_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_notification_create(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_notification_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_notification_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_dashboards_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_dashboard_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_dashboard_create(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_dashboard_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_dashboard_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
+
+/* h_notifications.c: public-api-gateway's side (grpc-gateway v2): errors as
+ * {"code", "message", "details"} with the code's HTTP status, an unrescued
+ * service exception as UNKNOWN (500), list page_size and opaque page tokens */
+void sbx_fail_gw(sbx_resp *rs, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sbx_fail_gw_crash(sbx_resp *rs);
+int sbx_gw_page_size(const sbx_req *rq, sbx_resp *rs, int def, int limit);
+char *sbx_gw_token(const cJSON *keys);
+cJSON *sbx_gw_untoken(const char *token);
+void sbx_gw_add_int64(cJSON *o, const char *key, double v);
+void sbx_normalize_notification(sbx *s, cJSON *n);
+void sbx_normalize_dashboard(cJSON *d);
 
 /* h_comments.c: GitHub's and GitLab's comment APIs, outside /api/v1alpha,
  * with their own token headers. False when url is not theirs. */

@@ -43,6 +43,12 @@
  *   "retention_policies": [{"project" | "project_id",
  *                    "project_level_retention_policies": [{selector, age}],
  *                    "workflow_level_...", "job_level_..."}]  age: "N unit" or seconds
+ *   "caller_id": UUID                    the token's user (a notification's creator_id);
+ *                                        default: made up at the first write
+ *   "notifications": [{"id", "name", "creator_id", "create_time", "update_time": unix
+ *                    seconds, "spec": {"rules": [...]} as the API takes it}]
+ *   "dashboards": [{"id", "name", "title" (default: from the name), "create_time",
+ *                    "update_time", "widgets": [{name, type, filters: {}}]}]
  *   "comments": [...]  pull/merge request comments for `ciform comment`, as
  *                    cmd/sandbox/h_comments.c describes them
  * Keys the sandbox adds to its state: a target's "sync" (a pending secret
@@ -63,7 +69,7 @@
 #include <openssl/rand.h>
 
 static const char *const lists[] = {"projects", "roles", "users", "agent_types", "deployment_targets",
-				    "retention_policies", NULL};
+				    "retention_policies", "notifications", "dashboards", NULL};
 
 const char *sbx_str(const cJSON *obj, const char *key)
 {
@@ -294,6 +300,10 @@ static void normalize(sbx *s)
 		resolve_project(s, it);
 		sbx_normalize_target(s, it);
 	}
+	cJSON_ArrayForEach(it, sbx_list(s, "notifications"))
+		sbx_normalize_notification(s, it);
+	cJSON_ArrayForEach(it, sbx_list(s, "dashboards"))
+		sbx_normalize_dashboard(it);
 	cJSON_ArrayForEach(it, sbx_list(s, "retention_policies")) {
 		resolve_project(s, it);
 		char err[128];
