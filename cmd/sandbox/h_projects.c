@@ -9,12 +9,76 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 
 /* semaphoreio/semaphore projecthub-rest-api/config/config.exs projects_page_size */
 #define DEFAULT_PAGE_SIZE 500
 
-/* semaphoreio/semaphore projecthub-rest-api/lib/projecthub/http_api.ex encode_project */
-static cJSON *project_json(sbx *s, const cJSON *p)
+static cJSON *str_list(const cJSON *from)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *it;
+	cJSON_ArrayForEach(it, from)
+		if (cJSON_IsString(it))
+			cJSON_AddItemToArray(out, cJSON_CreateString(it->valuestring));
+	return out;
+}
+
+static const cJSON *get(const cJSON *o, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+/* A project's repository with the seed's gaps filled: what a project created
+ * from a GitHub repository looks like. */
+static cJSON *repository_json(const cJSON *p)
+{
+	const cJSON *r = get(p, "repository");
+	cJSON *o = cJSON_CreateObject();
+	const char *name = get(r, "name") ? sbx_str(r, "name") : sbx_str(p, "name");
+	const char *owner = get(r, "owner") ? sbx_str(r, "owner") : "example";
+	char url[600];
+	snprintf(url, sizeof(url), "git@github.com:%s/%s.git", owner, name);
+	const char *pf = get(r, "pipeline_file") ? sbx_str(r, "pipeline_file") : ".semaphore/semaphore.yml";
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "owner", owner);
+	cJSON_AddStringToObject(o, "url", get(r, "url") ? sbx_str(r, "url") : url);
+	const cJSON *fpr = get(r, "forked_pull_requests");
+	cJSON *f = cJSON_AddObjectToObject(o, "forked_pull_requests");
+	cJSON_AddItemToObject(f, "allowed_secrets", str_list(get(fpr, "allowed_secrets")));
+	cJSON_AddItemToObject(f, "allowed_contributors", str_list(get(fpr, "allowed_contributors")));
+	const cJSON *run_on = get(r, "run_on");
+	if (cJSON_IsArray(run_on)) {
+		cJSON_AddItemToObject(o, "run_on", str_list(run_on));
+	} else {
+		cJSON *ro = cJSON_AddArrayToObject(o, "run_on");
+		cJSON_AddItemToArray(ro, cJSON_CreateString("branches"));
+		cJSON_AddItemToArray(ro, cJSON_CreateString("tags"));
+	}
+	cJSON_AddStringToObject(o, "pipeline_file", pf);
+	const cJSON *files = get(get(r, "status"), "pipeline_files");
+	cJSON *st = cJSON_AddObjectToObject(o, "status");
+	if (cJSON_IsArray(files)) {
+		cJSON_AddItemToObject(st, "pipeline_files", cJSON_Duplicate(files, 1));
+	} else { /* repository_hub/lib/repository_hub/adapters/universal_adapter.ex: one pipeline entry */
+		cJSON *a = cJSON_AddArrayToObject(st, "pipeline_files"), *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "path", pf);
+		cJSON_AddStringToObject(e, "level", "pipeline");
+		cJSON_AddItemToArray(a, e);
+	}
+	const cJSON *wl = get(r, "whitelist");
+	cJSON *w = cJSON_AddObjectToObject(o, "whitelist");
+	cJSON_AddItemToObject(w, "branches", str_list(get(wl, "branches")));
+	cJSON_AddItemToObject(w, "tags", str_list(get(wl, "tags")));
+	cJSON_AddStringToObject(o, "integration_type",
+				get(r, "integration_type") ? sbx_str(r, "integration_type") : "github_app");
+	return o;
+}
+
+/* semaphoreio/semaphore projecthub-rest-api/lib/projecthub/http_api.ex encode_project;
+ * full: the whole spec, as GET /projects/:name and PATCH answer it (tasks while
+ * feature just_run is on, its default), else the short form the list keeps */
+static cJSON *project_json(sbx *s, const cJSON *p, bool full)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *m = cJSON_AddObjectToObject(o, "metadata");
@@ -24,7 +88,19 @@ static cJSON *project_json(sbx *s, const cJSON *p)
 	cJSON_AddStringToObject(m, "org_id", sbx_str(s->state, "org_id"));
 	cJSON_AddStringToObject(m, "owner_id", "");
 	cJSON *spec = cJSON_AddObjectToObject(o, "spec");
-	cJSON_AddStringToObject(spec, "visibility", "private");
+	if (full) {
+		cJSON_AddItemToObject(spec, "repository", repository_json(p));
+		cJSON_AddItemToObject(spec, "schedulers", cJSON_CreateArray());
+		cJSON_AddItemToObject(spec, "tasks", sbx_project_tasks_json(s, sbx_str(p, "id")));
+	}
+	cJSON_AddStringToObject(spec, "visibility", *sbx_str(p, "visibility") ? sbx_str(p, "visibility") : "private");
+	if (full) {
+		cJSON_AddBoolToObject(spec, "custom_permissions", cJSON_IsTrue(get(p, "custom_permissions")));
+		cJSON_AddItemToObject(spec, "debug_permissions", str_list(get(p, "debug_permissions")));
+		cJSON_AddItemToObject(spec, "attach_permissions", str_list(get(p, "attach_permissions")));
+		cJSON_AddStringToObject(o, "apiVersion", "v1alpha");
+		cJSON_AddStringToObject(o, "kind", "Project");
+	}
 	return o;
 }
 
@@ -84,7 +160,7 @@ void h_projects_list(sbx *s, sbx_req *rq, sbx_resp *rs)
 		cJSON *p = cJSON_GetArrayItem(all, (int)i);
 		if (sbx_project_hidden(p))
 			continue;
-		cJSON *o = project_json(s, p);
+		cJSON *o = project_json(s, p, false);
 		cJSON_AddStringToObject(o, "apiVersion", "v1alpha");
 		cJSON_AddStringToObject(o, "kind", "Project");
 		cJSON_AddItemToArray(rs->body, o);
@@ -99,7 +175,146 @@ void h_project_get(sbx *s, sbx_req *rq, sbx_resp *rs)
 		return sbx_fail_message(rs, 404, "Not found");
 	if (sbx_project_hidden(p)) /* same route: Auth.has_permissions? "project.view" */
 		return sbx_fail_message(rs, 401, "Unauthorized");
-	rs->body = project_json(s, p);
+	rs->body = project_json(s, p, true);
+}
+
+/* http_api.ex run_on_map / permissions_map, then projecthub/lib/projecthub/api/grpc_server.ex
+ * run_settings, debug_settings, attach_settings: words the enum knows (any case), stored
+ * as flags and read back in the enum's order; the rest dropped without a word */
+static cJSON *known_words(const cJSON *given, const char *const *words)
+{
+	cJSON *out = cJSON_CreateArray();
+	for (size_t i = 0; words[i]; i++) {
+		const cJSON *it;
+		bool on = false;
+		cJSON_ArrayForEach(it, given)
+			on = on || (cJSON_IsString(it) && !strcasecmp(it->valuestring, words[i]));
+		if (on)
+			cJSON_AddItemToArray(out, cJSON_CreateString(words[i]));
+	}
+	return out;
+}
+
+static void put(cJSON *o, const char *key, cJSON *v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+	cJSON_AddItemToObject(o, key, v);
+}
+
+static const cJSON *obj(const cJSON *o, const char *key)
+{
+	const cJSON *v = get(o, key);
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+static bool valid_project_name(const char *n)
+{
+	if (!*n)
+		return false;
+	for (; *n; n++)
+		if (!isalnum((unsigned char)*n) && *n != '_' && *n != '-' && *n != '.')
+			return false;
+	return true;
+}
+
+/* PATCH /projects/:id (projecthub-rest-api/lib/projecthub/http_api.ex patch, then
+ * projecthub/lib/projecthub/api/grpc_server.ex update / attempt_update and
+ * models/project.ex update_with_tasks): the body replaces the project whole, in three
+ * steps that are not one transaction: the record, the tasks, the repository. */
+void h_project_update(sbx *s, sbx_req *rq, sbx_resp *rs)
+{
+	cJSON *p = sbx_project_by_id(s, rq->params[0]);
+	if (!p || sbx_project_hidden(p)) /* Auth.has_permissions? @update_permissions */
+		return sbx_fail_message(rs, 401, "Unauthorized");
+	const cJSON *body = cJSON_IsObject(rq->body) ? rq->body : NULL;
+	const cJSON *meta = obj(body, "metadata"), *spec = obj(body, "spec");
+	const cJSON *repo = obj(spec, "repository");
+	const char *name = cJSON_GetStringValue(get(meta, "name"));
+	const cJSON *files = get(obj(repo, "status"), "pipeline_files");
+	const cJSON *f;
+	cJSON_ArrayForEach(f, files) /* pipeline_files_map: String.upcase(nil) raises */
+		if (!cJSON_IsString(get(f, "level")))
+			return sbx_fail_plain(rs, 500, "Internal Server Error");
+	/* models/project.ex changeset: validate_required, validate_format */
+	if (!name || !*name)
+		return sbx_fail_message(rs, 422, "can't be blank");
+	if (!valid_project_name(name))
+		return sbx_fail_message(rs, 422, "Project name can have only alphanumeric characters, underscore and dash");
+	cJSON *r = cJSON_GetObjectItemCaseSensitive(p, "repository");
+	if (!cJSON_IsObject(r)) {
+		r = repository_json(p); /* the seed's defaults, made explicit */
+		put(p, "repository", r);
+	}
+	/* 1. the record: name, description, visibility, permissions, run_on, forked-PR lists */
+	const char *desc = cJSON_GetStringValue(get(meta, "description"));
+	put(p, "name", cJSON_CreateString(name));
+	put(p, "description", cJSON_CreateString(desc ? desc : ""));
+	const char *vis = cJSON_GetStringValue(get(spec, "visibility"));
+	put(p, "visibility", cJSON_CreateString(vis && !strcmp(vis, "public") ? "public" : "private"));
+	const cJSON *cp = get(spec, "custom_permissions");
+	bool custom = cJSON_IsTrue(cp) || (cJSON_IsString(cp) && !strcmp(cp->valuestring, "true"));
+	put(p, "custom_permissions", cJSON_CreateBool(custom));
+	static const char *const debug_words[] = {"empty", "default_branch", "non_default_branch", "pull_request",
+						  "forked_pull_request", "tag", NULL};
+	static const char *const run_words[] = {"branches", "tags", "pull_requests", "forked_pull_requests",
+						"draft_pull_requests", NULL};
+	put(p, "debug_permissions", custom ? known_words(get(spec, "debug_permissions"), debug_words) : cJSON_CreateArray());
+	put(p, "attach_permissions", /* attach_settings has no "empty" */
+	    custom ? known_words(get(spec, "attach_permissions"), debug_words + 1) : cJSON_CreateArray());
+	put(r, "run_on", known_words(get(repo, "run_on"), run_words));
+	const cJSON *fpr = obj(repo, "forked_pull_requests");
+	cJSON *nf = cJSON_CreateObject();
+	cJSON_AddItemToObject(nf, "allowed_secrets", str_list(get(fpr, "allowed_secrets")));
+	cJSON_AddItemToObject(nf, "allowed_contributors", str_list(get(fpr, "allowed_contributors")));
+	put(r, "forked_pull_requests", nf);
+	/* 2. the tasks (http_api.ex construct_schedulers_and_tasks: no tasks takes the
+	 * schedulers path, which prunes the same way) */
+	const cJSON *tasks = get(spec, "tasks");
+	if (!cJSON_IsArray(tasks) || cJSON_GetArraySize(tasks) == 0)
+		tasks = cJSON_IsArray(get(spec, "schedulers")) ? get(spec, "schedulers") : NULL;
+	cJSON *none = cJSON_CreateArray();
+	char err[1024];
+	int rc = sbx_tasks_bulk_upsert(s, p, tasks ? tasks : none, err, sizeof(err));
+	cJSON_Delete(none);
+	if (rc != 0) {
+		char *save_err = NULL; /* the record stays changed: keep it in --state too */
+		if (sbx_save(s, &save_err) != 0)
+			fprintf(stderr, "ciform-sandbox: cannot save state: %s\n", save_err ? save_err : "?");
+		free(save_err);
+		return sbx_fail_message(rs, 422, err);
+	}
+	/* 3. the repository: url and pipeline_file keep when omitted or ""
+	 * (grpc_server.ex reject_empty_strings); status and whitelist replaced */
+	const char *url = cJSON_GetStringValue(get(repo, "url"));
+	if (url && *url)
+		put(r, "url", cJSON_CreateString(url));
+	const char *pf = cJSON_GetStringValue(get(repo, "pipeline_file"));
+	if (pf && *pf)
+		put(r, "pipeline_file", cJSON_CreateString(pf));
+	cJSON *nfiles = cJSON_CreateArray();
+	if (cJSON_IsArray(files)) {
+		cJSON_ArrayForEach(f, files) {
+			const char *level = cJSON_GetStringValue(get(f, "level"));
+			if (strcasecmp(level, "block") && strcasecmp(level, "pipeline"))
+				continue;
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "path", cJSON_GetStringValue(get(f, "path")) ? cJSON_GetStringValue(get(f, "path")) : "");
+			cJSON_AddStringToObject(e, "level", strcasecmp(level, "block") ? "pipeline" : "block");
+			cJSON_AddItemToArray(nfiles, e);
+		}
+		cJSON *st = cJSON_CreateObject();
+		cJSON_AddItemToObject(st, "pipeline_files", nfiles);
+		put(r, "status", st);
+	} else {
+		cJSON_Delete(nfiles);
+		cJSON_DeleteItemFromObjectCaseSensitive(r, "status"); /* the default: one pipeline entry */
+	}
+	const cJSON *wl = obj(repo, "whitelist");
+	cJSON *nw = cJSON_CreateObject();
+	cJSON_AddItemToObject(nw, "branches", str_list(get(wl, "branches")));
+	cJSON_AddItemToObject(nw, "tags", str_list(get(wl, "tags")));
+	put(r, "whitelist", nw);
+	rs->body = project_json(s, p, true);
 }
 
 static bool is_org_scope(const cJSON *r)

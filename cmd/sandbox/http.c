@@ -43,6 +43,16 @@ typedef struct route {
 static const route routes[] = {
 	{"GET", "/projects", h_projects_list, false, NULL},
 	{"GET", "/projects/:name", h_project_get, false, "name"},
+	{"PATCH", "/projects/:id", h_project_update, true, "id"},
+	/* tasks and their older name, schedules: public-api router.ex, pipelines_api/schedules/ */
+	{"GET", "/tasks", h_tasks_list, false, NULL},
+	{"POST", "/tasks", h_task_apply, true, NULL},
+	{"GET", "/tasks/:id", h_task_get, false, "identifier"},
+	{"DELETE", "/tasks/:id", h_task_delete, true, "identifier"},
+	{"GET", "/schedules", h_tasks_list, false, NULL},
+	{"POST", "/schedules", h_task_apply, true, NULL},
+	{"GET", "/schedules/:id", h_task_get, false, "identifier"},
+	{"DELETE", "/schedules/:id", h_task_delete, true, "identifier"},
 	{"GET", "/roles", h_roles_list, false, NULL},
 	{"GET", "/roles/:id", h_role_get, false, "id"},
 	{"GET", "/self_hosted_agent_types", h_agent_types_list, false, NULL},

@@ -64,6 +64,17 @@ void sbx_targets_changed(sbx *s);
 cJSON *sbx_target_by_id(sbx *s, const char *id);
 cJSON **sbx_targets_of_project(sbx *s, const char *project_id, size_t *n);
 
+/* task_def.c: a task definition's checks; errors gather as ExJsonSchema lists them */
+typedef struct sbx_errs {
+	char buf[2048];
+	size_t len;
+	int n;
+} sbx_errs;
+cJSON *sbx_yaml_to_json(const char *text);
+void sbx_check_schedule_header(sbx_errs *e, const cJSON *def);
+void sbx_check_schedule_v12(sbx_errs *e, const cJSON *spec);
+bool sbx_cron_ok(const char *expr, char *detail, size_t n);
+
 /* faults.c */
 bool sbx_fault_known(const char *mode);
 /* Answers as --fault says (an MHD_Result), or -1 when the fault leaves this request alone. */
@@ -111,6 +122,11 @@ cJSON *sbx_authorize_project(sbx *s, const char *project_id, sbx_resp *rs);
 /* handlers, one file per kind */
 void h_projects_list(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_project_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_tasks_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_task_apply(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_task_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_task_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_roles_list(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_role_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_agent_types_list(sbx *s, sbx_req *rq, sbx_resp *rs);
@@ -158,5 +174,11 @@ bool sbx_code_host(sbx *s, void *conn, const char *url, const char *method, cons
 
 /* h_projects.c: shared lookups */
 cJSON *sbx_project_by_id(sbx *s, const char *id);
+
+/* h_tasks.c: a seed's task filled in; a project's tasks as projecthub shows them;
+ * a project PATCH's tasks upserted and the others pruned (0, or -1 with err) */
+void sbx_normalize_task(sbx *s, cJSON *t);
+cJSON *sbx_project_tasks_json(sbx *s, const char *project_id);
+int sbx_tasks_bulk_upsert(sbx *s, const cJSON *project, const cJSON *tasks, char *err, size_t errn);
 
 #endif

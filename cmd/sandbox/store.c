@@ -11,11 +11,17 @@
  *   "projects_page_size": N              default 500, projecthub-rest-api's
  *                                        PROJECTS_PAGE_SIZE
  *   "projects": [{"name", "id": UUID, "description",
- *                 "member": bool}]       member false (default true): the caller has
+ *                 "member": bool,        member false (default true): the caller has
  *                                        no role in it: it takes its slot in a
  *                                        GET /projects page without being shown,
  *                                        GET /projects/:name is 401, and targets and
  *                                        retention of it are 401 "Permission denied"
+ *                 "visibility", "custom_permissions", "debug_permissions",
+ *                 "attach_permissions", "repository": {url, name, owner,
+ *                 pipeline_file, run_on, forked_pull_requests, status,
+ *                 whitelist, integration_type}}]
+ *                                        as GET /projects/:name shows them; a gap
+ *                                        shows a GitHub project's defaults (h_projects.c)
  *   "roles": [{"name", "id": UUID, "scope": "org_scope"|"project_scope",
  *              "description", "permissions": [string], "readonly": bool}]
  *                                        default: Owner, Admin, Member (org) and
@@ -49,6 +55,11 @@
  *                    seconds, "spec": {"rules": [...]} as the API takes it}]
  *   "dashboards": [{"id", "name", "title" (default: from the name), "create_time",
  *                    "update_time", "widgets": [{name, type, filters: {}}]}]
+ *   "tasks": [{"id", "project" | "project_id", "name", "description", "reference"
+ *                    (a full ref) | "branch", "at", "pipeline_file", "recurring",
+ *                    "paused", "parameters": [{name, required, ...}], "requester_id"}]
+ *                                        schedules; the sandbox adds project_name,
+ *                                        suspended, pause_toggled_*, timestamps
  *   "comments": [...]  pull/merge request comments for `ciform comment`, as
  *                    cmd/sandbox/h_comments.c describes them
  * Keys the sandbox adds to its state: a target's "sync" (a pending secret
@@ -69,7 +80,7 @@
 #include <openssl/rand.h>
 
 static const char *const lists[] = {"projects", "roles", "users", "agent_types", "deployment_targets",
-				    "retention_policies", "notifications", "dashboards", NULL};
+				    "retention_policies", "notifications", "dashboards", "tasks", NULL};
 
 const char *sbx_str(const cJSON *obj, const char *key)
 {
@@ -304,6 +315,10 @@ static void normalize(sbx *s)
 		sbx_normalize_notification(s, it);
 	cJSON_ArrayForEach(it, sbx_list(s, "dashboards"))
 		sbx_normalize_dashboard(it);
+	cJSON_ArrayForEach(it, sbx_list(s, "tasks")) {
+		resolve_project(s, it);
+		sbx_normalize_task(s, it);
+	}
 	cJSON_ArrayForEach(it, sbx_list(s, "retention_policies")) {
 		resolve_project(s, it);
 		char err[128];
