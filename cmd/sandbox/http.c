@@ -36,6 +36,7 @@ typedef struct route {
 	sbx_handler handler;
 	bool mutates;
 	const char *param; /* the server's name for the captured segment */
+	const char *prefix; /* the API version it answers under; NULL: /api/v1alpha */
 } route;
 
 /* semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/router.ex (match ...) and
@@ -82,7 +83,34 @@ static const route routes[] = {
 	{"GET", "/dashboards/:id_or_name", h_dashboard_get, false, "id_or_name"},
 	{"PATCH", "/dashboards/:id_or_name", h_dashboard_update, true, "id_or_name"},
 	{"DELETE", "/dashboards/:id_or_name", h_dashboard_delete, true, "id_or_name"},
+	/* public-api-gateway api/secrets.v1beta/secrets.v1beta.pb.gw.go */
+	{"GET", "/secrets", h_secrets_list, false, NULL, "/api/v1beta"},
+	{"POST", "/secrets", h_secret_create, true, NULL, "/api/v1beta"},
+	{"GET", "/secrets/:id_or_name", h_secret_get, false, "secret_id_or_name", "/api/v1beta"},
+	{"PATCH", "/secrets/:id_or_name", h_secret_update, true, "secret_id_or_name", "/api/v1beta"},
+	{"DELETE", "/secrets/:id_or_name", h_secret_delete, true, "secret_id_or_name", "/api/v1beta"},
+	/* public-api-gateway api/project_secrets.v1/project_secrets.v1.pb.gw.go */
+	{"GET", "/projects/:project/secrets", h_project_secrets_list, false, "project_id_or_name", "/api/v1"},
+	{"POST", "/projects/:project/secrets", h_project_secret_create, true, "project_id_or_name", "/api/v1"},
+	{"GET", "/projects/:project/secrets/:id_or_name", h_project_secret_get, false, "project_id_or_name", "/api/v1"},
+	{"PATCH", "/projects/:project/secrets/:id_or_name", h_project_secret_update, true, "project_id_or_name",
+	 "/api/v1"},
+	{"DELETE", "/projects/:project/secrets/:id_or_name", h_project_secret_delete, true, "project_id_or_name",
+	 "/api/v1"},
 };
+
+/* The API versions answered here, each route under one (route.prefix) */
+static const char *const prefixes[] = {PREFIX, "/api/v1beta", "/api/v1", NULL};
+
+static const char *api_prefix(const char *url)
+{
+	for (size_t i = 0; prefixes[i]; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (!strncmp(url, prefixes[i], n) && url[n] == '/')
+			return prefixes[i];
+	}
+	return NULL;
+}
 
 typedef struct upload {
 	char *data;
@@ -202,12 +230,12 @@ static void stats(sbx *s, sbx_resp *rs)
 	cJSON_AddItemToObject(rs->body, "user_agents", cJSON_Duplicate(s->user_agents, 1));
 }
 
-static void dispatch(sbx *s, sbx_req *rq, sbx_resp *rs)
+static void dispatch(sbx *s, sbx_req *rq, sbx_resp *rs, const char *prefix)
 {
 	char segs[2][256];
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		const route *r = &routes[i];
-		if (!match(r->pattern, rq->path, segs, rq->params))
+		if (strcmp(r->prefix ? r->prefix : PREFIX, prefix) || !match(r->pattern, rq->path, segs, rq->params))
 			continue;
 		if (strcmp(r->method, rq->method) != 0)
 			continue;
@@ -223,6 +251,8 @@ static void dispatch(sbx *s, sbx_req *rq, sbx_resp *rs)
 		free(err);
 		return;
 	}
+	if (strcmp(prefix, PREFIX)) /* grpc-gateway v2's routing error: no such pattern */
+		return sbx_fail_gw(rs, 5, "Not Found");
 	/* semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/router.ex match _ */
 	sbx_fail_plain(rs, 404, "oops");
 }
@@ -237,7 +267,8 @@ static void sleep_ms(int ms)
 static void parse_and_dispatch(sbx *s, struct MHD_Connection *conn, const char *url,
 			       const char *method, upload *up, sbx_resp *rs)
 {
-	sbx_req rq = {.method = method, .path = url + strlen(PREFIX), .conn = conn,
+	const char *prefix = api_prefix(url);
+	sbx_req rq = {.method = method, .path = url + strlen(prefix), .conn = conn,
 		      .all = cJSON_CreateObject()};
 	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	bool json = is_json_type(ct), form = content_type_is(ct, "application/x-www-form-urlencoded");
@@ -255,7 +286,7 @@ static void parse_and_dispatch(sbx *s, struct MHD_Connection *conn, const char *
 			put_param(rq.all, "_json", cJSON_Duplicate(rq.body, 1));
 		if (form && up->len)
 			add_form(rq.all, up->data);
-		dispatch(s, &rq, rs);
+		dispatch(s, &rq, rs, prefix);
 	}
 	cJSON_Delete(rq.body);
 	cJSON_Delete(rq.all);
@@ -297,7 +328,7 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 		/* h_comments.c answered: a code host's route, its own token check */
 	} else if (!auth || strcmp(auth, expected) != 0) {
 		sbx_fail_text(rs, 401, "Unauthorized"); /* the API gateway, before any service */
-	} else if (strncmp(url, PREFIX "/", strlen(PREFIX) + 1) != 0) {
+	} else if (!api_prefix(url)) {
 		sbx_fail_plain(rs, 404, "oops");
 	} else {
 		parse_and_dispatch(s, conn, url, method, up, rs);

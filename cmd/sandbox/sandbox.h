@@ -36,7 +36,7 @@ typedef struct sbx {
 
 typedef struct sbx_req {
 	const char *method;
-	const char *path;      /* after /api/v1alpha */
+	const char *path;      /* after /api/v1alpha (or the route's own prefix) */
 	const char *params[2]; /* the :name parts of the route, in order */
 	cJSON *body;           /* parsed JSON body (application/json only), or NULL */
 	/* Plug's conn.params: query arguments, overridden by the body's keys
@@ -154,6 +154,16 @@ void h_dashboard_get(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_dashboard_create(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_dashboard_update(sbx *s, sbx_req *rq, sbx_resp *rs);
 void h_dashboard_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_secrets_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_secret_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_secret_create(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_secret_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_secret_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_secrets_list(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_secret_get(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_secret_create(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_secret_update(sbx *s, sbx_req *rq, sbx_resp *rs);
+void h_project_secret_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
 
 /* h_notifications.c: public-api-gateway's side (grpc-gateway v2): errors as
  * {"code", "message", "details"} with the code's HTTP status, an unrescued
@@ -166,6 +176,9 @@ cJSON *sbx_gw_untoken(const char *token);
 void sbx_gw_add_int64(cJSON *o, const char *key, double v);
 void sbx_normalize_notification(sbx *s, cJSON *n);
 void sbx_normalize_dashboard(cJSON *d);
+/* h_secrets.c: a seed's organisation or project secret filled in */
+void sbx_normalize_secret(cJSON *x);
+void sbx_normalize_project_secret(cJSON *x);
 
 /* h_comments.c: GitHub's and GitLab's comment APIs, outside /api/v1alpha,
  * with their own token headers. False when url is not theirs. */

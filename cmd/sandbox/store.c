@@ -62,6 +62,23 @@
  *                                        suspended, pause_toggled_*, timestamps
  *   "comments": [...]  pull/merge request comments for `ciform comment`, as
  *                    cmd/sandbox/h_comments.c describes them
+ *   "secrets": [{"id", "name", "env_vars": [{name, value}], "files": [{path, content}],
+ *                    "all_projects": bool, "project_ids": [UUID], "job_debug",
+ *                    "job_attach": 0 (yes) | 2 (no), "create_time", "update_time",
+ *                    "checkout_at": unix seconds}]
+ *                                        organisation secrets (/api/v1beta); an absent
+ *                                        policy field is secrethub's nil (h_secrets.c)
+ *   "project_secrets": [{"id", "project" | "project_id", "name", "env_vars", "files",
+ *                    "create_time", "update_time", "checkout_at"}]   (/api/v1)
+ *   "secrets_exposed_content": bool      default false: secret values answered as ""
+ *                                        and PATCH refused (org feature)
+ *   "secrets_access_policy": bool        default false: org_config dropped, answered null
+ *   "project_level_secrets": bool        default true: false refuses /api/v1 secrets
+ *   "secrets_manage": bool               default true; false: the caller lacks
+ *                                        organization.secrets.manage
+ *   "secrets_policy_manage": bool        default true; false: lacks
+ *                                        organization.secrets_policy_settings.manage
+ *                                        (org_config dropped)
  * Keys the sandbox adds to its state: a target's "sync" (a pending secret
  * change: op, env_vars, files, until_ms) and "result".
  */
@@ -80,7 +97,8 @@
 #include <openssl/rand.h>
 
 static const char *const lists[] = {"projects", "roles", "users", "agent_types", "deployment_targets",
-				    "retention_policies", "notifications", "dashboards", "tasks", NULL};
+				    "retention_policies", "notifications", "dashboards", "tasks", "secrets",
+				    "project_secrets", NULL};
 
 const char *sbx_str(const cJSON *obj, const char *key)
 {
@@ -318,6 +336,12 @@ static void normalize(sbx *s)
 	cJSON_ArrayForEach(it, sbx_list(s, "tasks")) {
 		resolve_project(s, it);
 		sbx_normalize_task(s, it);
+	}
+	cJSON_ArrayForEach(it, sbx_list(s, "secrets"))
+		sbx_normalize_secret(it);
+	cJSON_ArrayForEach(it, sbx_list(s, "project_secrets")) {
+		resolve_project(s, it);
+		sbx_normalize_project_secret(it);
 	}
 	cJSON_ArrayForEach(it, sbx_list(s, "retention_policies")) {
 		resolve_project(s, it);
