@@ -127,3 +127,23 @@ void sbx_gw_add_int64(cJSON *o, const char *key, double v)
 	free(s);
 }
 
+
+/* The services' uuid? (dashboardhub utils.ex, secrethub secret.ex): a
+ * lowercase UUID anywhere in s, unanchored. */
+bool sbx_gw_has_uuid(const char *s)
+{
+	static const int groups[] = {8, 4, 4, 4, 12};
+	for (const char *start = s; *start; start++) {
+		const char *p = start;
+		bool ok = true;
+		for (int g = 0; g < 5 && ok; g++) {
+			for (int i = 0; i < groups[g] && ok; i++, p++)
+				ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+			if (ok && g < 4)
+				ok = *p++ == '-';
+		}
+		if (ok)
+			return true;
+	}
+	return false;
+}

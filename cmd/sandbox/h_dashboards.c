@@ -14,24 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-/* utils.ex uuid?: unanchored, lowercase hex only */
-static bool has_uuid(const char *s)
-{
-	static const int groups[] = {8, 4, 4, 4, 12};
-	for (const char *start = s; *start; start++) {
-		const char *p = start;
-		bool ok = true;
-		for (int g = 0; g < 5 && ok; g++) {
-			for (int i = 0; i < groups[g] && ok; i++, p++)
-				ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
-			if (ok && g < 4)
-				ok = *p++ == '-';
-		}
-		if (ok)
-			return true;
-	}
-	return false;
-}
 
 /* repo.ex valid_name_format: ~r/\A(?!-)[a-z0-9\-]+\z/ */
 static bool valid_name(const char *n)
@@ -203,11 +185,11 @@ void sbx_normalize_dashboard(cJSON *d)
 static bool lookup(sbx *s, const char *id_or_name, sbx_resp *rs, cJSON **out)
 {
 	*out = NULL;
-	if (has_uuid(id_or_name) && !sbx_is_uuid(id_or_name)) {
+	if (sbx_gw_has_uuid(id_or_name) && !sbx_is_uuid(id_or_name)) {
 		sbx_fail_gw_crash(rs);
 		return false;
 	}
-	*out = sbx_find(sbx_list(s, "dashboards"), has_uuid(id_or_name) ? "id" : "name", id_or_name);
+	*out = sbx_find(sbx_list(s, "dashboards"), sbx_gw_has_uuid(id_or_name) ? "id" : "name", id_or_name);
 	if (!*out) {
 		sbx_fail_gw(rs, 5, "Dashboard %s not found", id_or_name);
 		return false;
@@ -320,7 +302,7 @@ static bool decode(sbx_req *rq, sbx_resp *rs, const char **name, const char **ti
 /* repo.ex changeset: format errors first, then the unique index; all INVALID_ARGUMENT */
 static bool name_ok(sbx *s, sbx_resp *rs, const char *name, const cJSON *self)
 {
-	if (has_uuid(name))
+	if (sbx_gw_has_uuid(name))
 		return sbx_fail_gw(rs, 3, "name should not be in uuid format"), false;
 	if (!valid_name(name))
 		return sbx_fail_gw(rs, 3, "name should contain only lowercase letters a-z, numbers 0-9, and dashes, no spaces"),

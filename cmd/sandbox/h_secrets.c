@@ -79,24 +79,6 @@ static bool valid_env_name(const char *n)
 	return at_end(n);
 }
 
-/* secret.ex uuid?: unanchored, lowercase hex only */
-static bool has_uuid(const char *s)
-{
-	static const int groups[] = {8, 4, 4, 4, 12};
-	for (const char *start = s; *start; start++) {
-		const char *p = start;
-		bool ok = true;
-		for (int g = 0; g < 5 && ok; g++) {
-			for (int i = 0; i < groups[g] && ok; i++, p++)
-				ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
-			if (ok && g < 4)
-				ok = *p++ == '-';
-		}
-		if (ok)
-			return true;
-	}
-	return false;
-}
 
 /* Ecto.UUID.cast: a UUID in either case, or any 16 bytes (taken as a raw UUID) */
 bool sbx_sec_ecto_uuid(const char *s)
@@ -509,9 +491,9 @@ static bool can_manage(sbx *s)
 static bool find_secret(sbx *s, sbx_resp *rs, const char *id_or_name, cJSON **out)
 {
 	*out = NULL;
-	if (has_uuid(id_or_name) && !sbx_is_uuid(id_or_name))
+	if (sbx_gw_has_uuid(id_or_name) && !sbx_is_uuid(id_or_name))
 		return sbx_fail_gw_crash(rs), false;
-	*out = sbx_find(sbx_list(s, "secrets"), has_uuid(id_or_name) ? "id" : "name", id_or_name);
+	*out = sbx_find(sbx_list(s, "secrets"), sbx_gw_has_uuid(id_or_name) ? "id" : "name", id_or_name);
 	if (!*out || !can_manage(s))
 		return sbx_fail_gw(rs, NOT_FOUND, "Secret %s not found", id_or_name), false;
 	return true;
@@ -584,7 +566,7 @@ static bool secret_changeset_ok(sbx *s, sbx_resp *rs, const cJSON *data, const c
 	if (sbx_sec_blank(name))
 		return sbx_fail_gw(rs, UNKNOWN, "Unknown error"), false;
 	if (!self || valid_secret_name(sbx_str(self, "name"))) {
-		if (has_uuid(name)) /* added last, reported first */
+		if (sbx_gw_has_uuid(name)) /* added last, reported first */
 			return sbx_fail_gw(rs, INVALID_ARGUMENT, "name should not be in uuid format"), false;
 		if (!valid_secret_name(name))
 			return sbx_fail_gw(rs, INVALID_ARGUMENT,

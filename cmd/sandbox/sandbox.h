@@ -168,6 +168,7 @@ void h_project_secret_delete(sbx *s, sbx_req *rq, sbx_resp *rs);
 /* h_notifications.c: public-api-gateway's side (grpc-gateway v2): errors as
  * {"code", "message", "details"} with the code's HTTP status, an unrescued
  * service exception as UNKNOWN (500), list page_size and opaque page tokens */
+bool sbx_gw_has_uuid(const char *s); /* a lowercase UUID anywhere in s (the services' uuid?) */
 void sbx_fail_gw(sbx_resp *rs, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sbx_fail_gw_crash(sbx_resp *rs);
 int sbx_gw_page_size(const sbx_req *rq, sbx_resp *rs, int def, int limit);
