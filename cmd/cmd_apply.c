@@ -39,6 +39,10 @@ static const char help[] =
 	"  --target ADDRESS              only this resource (repeatable); one that names no\n"
 	"                                spec and no live resource is an error\n"
 	"  --allow-empty                 accept a PATH that holds no manifest\n"
+	"  --replace-secrets             carry out replacements: a secret whose values the server\n"
+	"                                hides can only change by a delete and a create (a new\n"
+	"                                id; jobs that start in between miss it); without this\n"
+	"                                option a plan with one is refused, nothing changed\n"
 	"  --parallelism N               reads in flight, and changes of one phase applied, at\n"
 	"                                once (default 8; 1: one change at a time)\n"
 	"  --wait-timeout SECONDS        for SYNCING targets and busy agents (default 180)\n"
@@ -85,22 +89,11 @@ static char *counts_text(const cf_plan *plan)
 	return cf_xasprintf("%zu change%s (%s)", plan->count, plan->count == 1 ? "" : "s", parts);
 }
 
-/* The organisation as a person writes it: the API URL without /api/v1alpha. */
-static char *org_text(const cf_sem_config *cfg)
-{
-	const char *u = cfg->base_url ? cfg->base_url : "";
-	const char *api = strstr(u, "/api/v1alpha");
-	char *org = api && !api[strlen("/api/v1alpha")] ? cf_xstrndup(u, (size_t)(api - u)) : cf_xstrdup(u);
-	char *out = cfg->sem_context ? cf_xasprintf("%s (sem context %s)", org, cfg->sem_context) : cf_xstrdup(org);
-	free(org);
-	return out;
-}
-
 static bool confirmed(const cf_session *s, FILE *to)
 {
 	if (!isatty(0))
 		return false;
-	char *counts = counts_text(s->plan), *org = org_text(&s->cfg);
+	char *counts = counts_text(s->plan), *org = cf_xstrdup(s->provider->where(s->conn));
 	fprintf(to, "\nApply %s to %s? Only 'yes' goes ahead: ", counts, org);
 	fflush(to);
 	free(counts);
@@ -152,8 +145,8 @@ static int carry_out(cf_session *s, plan_args *a, bool json, FILE *human)
 {
 	cf_apply_opts opts = {.token_dir = a->token_dir, .wait_timeout_ms = a->wait_timeout_ms,
 			      .progress = cli_apply_progress, .ud = human, .stop = &stop_signal,
-			      .parallelism = s->cfg.parallelism, .client_cfg = &s->cfg};
-	cf_apply_ctx ctx = {.client = s->client, .live = s->live, .opts = &opts};
+			      .parallelism = s->parallelism, .allow_replace = a->replace_secrets};
+	cf_apply_ctx ctx = {.conn = s->conn, .live = s->live, .opts = &opts};
 	cf_apply_result res;
 	cf_error err = {0};
 	stop_signal = 0;
@@ -175,6 +168,8 @@ static int carry_out(cf_session *s, plan_args *a, bool json, FILE *human)
 		else if (sig && rc == CF_EINTERRUPTED)
 			cli_error("interrupted by %s: %zu of %zu change%s not started", sig == SIGINT ? "SIGINT" : "SIGTERM",
 				  res.count - res.applied - res.failed, res.count, res.count == 1 ? "" : "s");
+		else if (rc == CF_EUSAGE && s->plan->replacements && !a->replace_secrets)
+			cli_error("%s (allow it with --replace-secrets)", err.message);
 		else
 			cli_error("%s", err.message ? err.message : "apply failed");
 		report(s->plan, &res);
@@ -200,7 +195,7 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_ERROR;
 	if (rc < 0 && a.plan_file) {
 		cf_error err = {0};
-		if (cf_plan_file_check(&saved, s->plan, s->cfg.base_url, &err) != CF_OK)
+		if (cf_plan_file_check(&saved, s->plan, s->provider->org(s->conn), &err) != CF_OK)
 			rc = cli_error("%s", err.message);
 		cf_error_clear(&err);
 	}

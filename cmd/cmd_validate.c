@@ -39,15 +39,21 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* Counts by kind, in the registry's order, for the kinds present. */
 static void print_summary(const cf_resource_set *set, size_t nfiles, size_t warnings)
 {
-	size_t n[3] = {0};
-	const cf_kind *k[3] = {&cf_sem_agent_type_kind, &cf_sem_target_kind, &cf_sem_retention_kind};
-	for (size_t i = 0; i < set->count; i++)
-		for (size_t j = 0; j < 3; j++)
-			n[j] += set->items[i].kind == k[j];
-	printf("Valid: %zu resource%s in %zu file%s (%zu SelfHostedAgentType, %zu DeploymentTarget, "
-	       "%zu ArtifactRetentionPolicy)", set->count, plural(set->count), nfiles, plural(nfiles), n[0], n[1], n[2]);
+	printf("Valid: %zu resource%s in %zu file%s", set->count, plural(set->count), nfiles, plural(nfiles));
+	const cf_kind *k;
+	size_t shown = 0;
+	for (size_t j = 0; (k = cf_kind_nth(j)); j++) {
+		size_t n = 0;
+		for (size_t i = 0; i < set->count; i++)
+			n += set->items[i].kind == k;
+		if (n)
+			printf("%s%zu %s", shown++ ? ", " : " (", n, k->name);
+	}
+	if (shown)
+		fputs(")", stdout);
 	if (warnings)
 		printf("; %zu warning%s", warnings, plural(warnings));
 	fputs(".\n", stdout);

@@ -14,7 +14,7 @@
 
 enum { O_FORMAT = 256, O_OUT, O_PLAN, O_DETAILED, O_PRUNE, O_TARGET, O_PARALLELISM, O_NO_COLOR,
        O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP, O_GIT_REF, O_REPO,
-       O_REQUEST_TIMEOUT, O_MAX_ANSWER, O_MAX_REQUESTS, O_ALLOW_EMPTY, O_DEBUG };
+       O_REQUEST_TIMEOUT, O_MAX_ANSWER, O_MAX_REQUESTS, O_ALLOW_EMPTY, O_DEBUG, O_REPLACE_SECRETS };
 
 static const struct option opts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
@@ -38,6 +38,7 @@ static const struct option opts[] = {
 	{"max-requests", required_argument, NULL, O_MAX_REQUESTS},
 	{"allow-empty", no_argument, NULL, O_ALLOW_EMPTY},
 	{"debug", no_argument, NULL, O_DEBUG},
+	{"replace-secrets", no_argument, NULL, O_REPLACE_SECRETS},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -74,12 +75,17 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 		case O_YES: a->yes = true; break;
 		case O_ALLOW_EMPTY: a->session.allow_empty = true; break;
 		case O_DEBUG: a->debug = true; break;
+		case O_REPLACE_SECRETS:
+			if (strcmp(verb, "apply") != 0)
+				return cli_usage_error(verb, "--replace-secrets only applies to apply");
+			a->replace_secrets = true;
+			break;
 		case O_GIT_REF: a->session.git_ref = optarg; break;
 		case O_REPO: a->session.repo = optarg; break;
 		case O_PARALLELISM:
 			if ((n = number(optarg, 1, 64)) < 0)
 				return cli_usage_error(verb, "--parallelism takes a number from 1 to 64, not '%s'", optarg);
-			a->session.parallelism = (int)n;
+			a->session.limits.parallelism = (int)n;
 			break;
 		case O_WAIT:
 			if ((n = number(optarg, 1, 86400)) < 0)
@@ -136,7 +142,7 @@ static void progress(void *ud, unsigned long answers)
 
 /* --debug: one line per attempt of each request. Method, path and status
  * only: headers carry the token, bodies the secrets. */
-static void trace(void *ud, const cf_sem_trace *t)
+static void trace(void *ud, const cf_trace *t)
 {
 	bool *shown = ud;
 	if (shown && *shown) { /* the progress line is open: end it first */

@@ -13,6 +13,7 @@ typedef struct plan_args {
 	const char *plan_file; /* apply --plan */
 	const char *token_dir;
 	bool detailed_exitcode, yes, no_color, debug;
+	bool replace_secrets; /* apply: carry out replacements */
 	long wait_timeout_ms;
 	const char **targets; /* NULL-terminated */
 	size_t ntargets;

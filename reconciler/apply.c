@@ -3,7 +3,6 @@
  * the first failure and say exactly what was and was not done.
  */
 #include "reconciler/apply.h"
-#include "reconciler/semaphore/client.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -158,7 +157,7 @@ static void *worker(void *arg)
 	phase_pool *p = arg;
 	cf_apply_ctx ctx = *p->main;
 	cf_error err = {0};
-	if (cf_sem_client_new(&ctx.client, ctx.opts->client_cfg, &err) != CF_OK) {
+	if (p->main->conn->provider->clone(&ctx.conn, p->main->conn, &err) != CF_OK) {
 		pthread_mutex_lock(&p->mutex);
 		if (p->rc == CF_OK)
 			p->rc = cf_error_set(&p->err, err.code, "%s", err.message);
@@ -180,7 +179,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->mutex);
 		cf_error_clear(&err);
 	}
-	cf_sem_client_free(ctx.client);
+	cf_conn_close(ctx.conn);
 	return NULL;
 }
 
@@ -218,6 +217,28 @@ static size_t not_started(const cf_apply_result *res)
 	return n;
 }
 
+/* A replacement leaves a gap (the resource is gone until it is created
+ * again, with a new id): only when the caller allows it, and then before
+ * anything is changed. */
+static int refuse_replacements(const cf_plan *plan, const cf_apply_ctx *ctx, cf_error *err)
+{
+	if (!plan->replacements || ctx->opts->allow_replace)
+		return CF_OK;
+	size_t n = 0, len = 0;
+	char list[1024] = "";
+	for (size_t i = 0; i < plan->count; i++) {
+		const cf_change *c = &plan->changes[i];
+		if (!c->replace || c->action != CF_CREATE)
+			continue;
+		if (n++ < 5 && len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", n > 1 ? ", " : "", c->address);
+	}
+	if (n > 5 && len < sizeof(list))
+		snprintf(list + len, sizeof(list) - len, " and %zu more", n - 5);
+	return cf_error_set(err, CF_EUSAGE, "%s must be replaced (deleted, then created anew) and replacing "
+			    "was not allowed: nothing was changed", list);
+}
+
 int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, cf_error *err)
 {
 	memset(res, 0, sizeof(*res));
@@ -225,11 +246,11 @@ int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, c
 	res->states = cf_xcalloc(plan->count + 1, sizeof(cf_change_state));
 	res->ids = cf_xcalloc(plan->count + 1, sizeof(char *));
 	res->errors = cf_xcalloc(plan->count + 1, sizeof(char *));
-	int rc = CF_OK;
+	int rc = refuse_replacements(plan, ctx, err);
 	for (size_t i = 0; i < plan->count && rc == CF_OK; i++)
 		if (plan->changes[i].kind->preflight)
 			rc = plan->changes[i].kind->preflight(ctx, &plan->changes[i], err);
-	bool parallel = ctx->opts->parallelism > 1 && ctx->opts->client_cfg;
+	bool parallel = ctx->opts->parallelism > 1 && ctx->conn && ctx->conn->provider->clone;
 	pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 	if (parallel) {
 		ctx->created = cJSON_CreateObject(); /* shared by the workers, under the lock */

@@ -16,9 +16,7 @@
 
 #include <signal.h>
 #include "reconciler/plan.h"
-
-struct cf_sem_client;
-struct cf_sem_config;
+#include "reconciler/provider.h"
 
 /* Returned by cf_apply_run when opts.stop was set before every change ran. */
 #define CF_EINTERRUPTED (-20)
@@ -35,14 +33,16 @@ typedef struct cf_apply_opts {
 	/* When *stop becomes non-zero, no further change is started. */
 	volatile sig_atomic_t *stop;
 	/* Changes of one phase (plan.h cf_plan_phase) run up to parallelism at
-	 * once, each worker on a client of its own made from client_cfg; 0 or 1,
-	 * or no client_cfg: one at a time on ctx->client. */
+	 * once, each worker on a connection of its own (the provider's clone);
+	 * 0 or 1: one at a time on ctx->conn. */
 	int parallelism;
-	const struct cf_sem_config *client_cfg;
+	/* Carry out replacements (plan.h cf_change.replace); else a plan with
+	 * one is refused before anything is changed (CF_EUSAGE). */
+	bool allow_replace;
 } cf_apply_opts;
 
 typedef struct cf_apply_ctx {
-	struct cf_sem_client *client;
+	cf_conn *conn;
 	const cf_live *live;
 	const cf_apply_opts *opts;
 	cJSON *created; /* address -> id of what this apply created */

@@ -18,20 +18,33 @@ const cJSON *cf_json_path(const cJSON *doc, const char *path)
 	return n;
 }
 
+/* The live MD5 an entry written {KEY, live: true} keeps, or "" when there is
+ * none (then the plan reports it: plan.c check_placeholders). */
+static const char *live_md5(const cf_diff_field *f, const char *k, const cf_diff_ctx *ctx)
+{
+	const char *have = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(ctx->live_norm, f->name), k));
+	return have ? have : "";
+}
+
 /* [{key, value}] -> {key: md5}; desired values are hashed, live ones are
- * MD5s already (include_secrets=true), and a "<md5> [md5]" placeholder stands
- * for its hash. */
-static cJSON *secret_set(const cJSON *list, const cf_diff_field *f, bool desired)
+ * MD5s already (include_secrets=true), a "<md5> [md5]" placeholder stands
+ * for its hash, and {key, live: true} for whatever live holds. With values
+ * hidden, every value is "" on both sides: only the keys compare. */
+static cJSON *secret_set(const cJSON *list, const cf_diff_field *f, bool desired, const cf_diff_ctx *ctx)
 {
 	cJSON *out = cJSON_CreateObject();
 	const cJSON *e;
 	cJSON_ArrayForEach(e, list) {
 		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
 		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
-		if (!k || !v)
+		bool keep = desired && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "live"));
+		if (!k || (!v && !keep))
 			continue;
 		char md5[33];
-		if (!desired || cf_is_md5_placeholder(v)) {
+		if (ctx->values_hidden || keep) {
+			snprintf(md5, sizeof(md5), "%s", ctx->values_hidden ? "" : live_md5(f, k, ctx));
+		} else if (!desired || cf_is_md5_placeholder(v)) {
 			snprintf(md5, sizeof(md5), "%.32s", v);
 			for (char *p = md5; *p; p++)
 				if (*p >= 'A' && *p <= 'F')
@@ -61,7 +74,7 @@ cJSON *cf_diff_normalize(const cf_diff_field *fields, const cJSON *doc, bool des
 			v = fallback = cJSON_Parse(f->fallback);
 		cJSON *n;
 		if (f->type == CF_D_SECRETS)
-			n = secret_set(v, f, desired);
+			n = secret_set(v, f, desired, ctx);
 		else if (f->normalize)
 			n = f->normalize(v, desired, ctx);
 		else

@@ -19,13 +19,17 @@ typedef struct cf_diff_ctx {
 	const cJSON *desired_doc; /* the manifest being planned (live normalisers may look) */
 	const cJSON *live_norm;   /* the live side, normalised first: fields a spec omits keep it */
 	cJSON *notes;             /* ["..."]: what a normaliser wants the plan to say */
+	/* The live secret values cannot be read (kind.h values_hidden): secret
+	 * sets compare by key only. */
+	bool values_hidden;
 	char *error;        /* set by a normaliser that cannot go on (an unknown role) */
 	char *error_path;   /* and where, in the manifest ("spec.subject_rules[1].subject_id") */
 } cf_diff_ctx;
 
 typedef enum {
 	CF_D_VALUE,   /* compared whole; shown before -> after */
-	CF_D_SECRETS, /* a set of secrets keyed by .key; shown as (sensitive) per entry */
+	CF_D_SECRETS, /* a set of secrets keyed by .key; shown as (sensitive) per entry. A
+		       * desired entry {key, "live": true} (no value) keeps the live one. */
 } cf_dtype;
 
 typedef struct cf_diff_field {

@@ -26,6 +26,7 @@ enum {
 	CF_ENET = -8,     /* no answer: connection refused, timed out, reset */
 	CF_ETIMEOUT = -9, /* a wait ran out of time */
 	CF_ESTALE = -10,  /* a saved plan no longer matches the specs or the live state */
+	CF_EEXIST = -11,  /* a file that must not be replaced exists */
 };
 
 typedef struct cf_error {

@@ -31,11 +31,14 @@ struct cf_live;
 struct cf_change;
 struct cf_apply_ctx;
 struct cf_resource_set;
-struct cf_sem_client;
+struct cf_conn;
 struct cf_plan_opts;
+struct cf_export;
 
 typedef struct cf_kind {
 	const char *name;      /* the manifest's kind: */
+	const char *api_version; /* the manifest's apiVersion: (its provider owns it) */
+	const char *noun;        /* what a person calls one, in messages: "target", "secret" */
 	const cf_field *fields; /* the whole document's keys */
 	bool has_project;      /* metadata.project or metadata.project_id is part of the address */
 	bool has_name;         /* metadata.name is part of the address */
@@ -45,14 +48,12 @@ typedef struct cf_kind {
 	void (*check)(cf_kctx *kc, cJSON *doc, bool absent);
 
 	/* What a plan compares, and in which order changes run. */
-	const struct cf_diff_field *diff;
-	int order;        /* creates and updates: agent types 0, targets 1, retention 3 (activations are 2) */
-	int delete_order; /* deletes: deployment targets 0, agent types 1 */
+	const struct cf_diff_field *diff; /* the order is the provider's phase list */
 	bool has_active;  /* spec.active (default true) plans activate and deactivate */
 	/* Reads the live resources of this kind that the specs are about, and
 	 * the others in scope (unmanaged), into live. */
 	int (*read_live)(struct cf_live *live, const struct cf_resource_set *set,
-			 struct cf_sem_client *c, cf_error *err);
+			 struct cf_conn *c, cf_error *err);
 	/* Carries out one change of this kind. */
 	int (*apply)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);
 	/* Optional: why a live resource needs a repair though its fields match
@@ -60,9 +61,20 @@ typedef struct cf_kind {
 	 * lost), or NULL; caller frees. *field and *after say what the plan shows. */
 	char *(*live_problem)(const cJSON *api, const struct cf_plan_opts *opts, const char **field,
 			      const char **after);
+	/* Optional: why the live resource's secret values cannot be read, or
+	 * NULL when they can. Then its secret sets compare by key only, the plan
+	 * lists it as unverifiable with this reason, and any change to it is a
+	 * replacement: a delete, then a create, of the same address (the
+	 * server cannot update it in place), which apply carries out only when
+	 * allowed (cf_apply_opts.allow_replace). */
+	const char *(*values_hidden)(const cJSON *api);
 	/* Optional: checks, before any change of the plan is made, that this one
 	 * can be carried out to the end (a token directory that can be written). */
 	int (*preflight)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);
+	/* Optional: appends to out this kind's live resources that the export
+	 * asks for, as manifests the loader accepts and a plan finds unchanged;
+	 * ctx is the provider's export context (its export.h says what it holds). */
+	int (*export)(struct cf_export *out, const void *ctx, cf_error *err);
 } cf_kind;
 
 /* Reports a diagnostic at the node at path in the document (or the document
@@ -76,36 +88,34 @@ char *cf_kread(cf_kctx *kc, const char *path, const char *rel, size_t max, size_
 
 /* The keys the sem CLI prints but nobody writes: accepted and ignored. */
 #define CF_METADATA_OUTPUT_ONLY                                   \
-	{"id", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},               \
-	{"organization_id", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},  \
-	{"created_", CF_T_IGNORE, CF_F_PREFIX, NULL, NULL, NULL, NULL}, \
-	{"updated_", CF_T_IGNORE, CF_F_PREFIX, NULL, NULL, NULL, NULL}, \
-	{"create_time", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},      \
-	{"update_time", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL}
+	{.key = "id", .type = CF_T_IGNORE},               \
+	{.key = "organization_id", .type = CF_T_IGNORE},  \
+	{.key = "created_", .type = CF_T_IGNORE, .flags = CF_F_PREFIX}, \
+	{.key = "updated_", .type = CF_T_IGNORE, .flags = CF_F_PREFIX}, \
+	{.key = "create_time", .type = CF_T_IGNORE},      \
+	{.key = "update_time", .type = CF_T_IGNORE}
 #define CF_SPEC_OUTPUT_ONLY                                      \
-	{"state", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},            \
-	{"state_message", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL}
-#define CF_ENSURE_FIELD {"ensure", CF_T_STR, 0, NULL, cf_ensure_words, NULL, NULL}
+	{.key = "state", .type = CF_T_IGNORE},            \
+	{.key = "state_message", .type = CF_T_IGNORE}
+#define CF_ENSURE_FIELD {.key = "ensure", .type = CF_T_STR, .one_of = cf_ensure_words}
 #define CF_DOCUMENT_FIELDS(meta, spec)                                  \
-	{"apiVersion", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},      \
-	{"kind", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},            \
-	{"metadata", CF_T_MAP, CF_F_REQUIRED, meta, NULL, NULL, NULL},        \
-	{"spec", CF_T_MAP, 0, spec, NULL, NULL, NULL},                        \
-	{"status", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},                   \
+	{.key = "apiVersion", .type = CF_T_STR, .flags = CF_F_REQUIRED},      \
+	{.key = "kind", .type = CF_T_STR, .flags = CF_F_REQUIRED},            \
+	{.key = "metadata", .type = CF_T_MAP, .flags = CF_F_REQUIRED, .fields = meta},        \
+	{.key = "spec", .type = CF_T_MAP, .fields = spec},                        \
+	{.key = "status", .type = CF_T_IGNORE},                   \
 	CF_FIELDS_END
 
 #define CF_UUID_PATTERN "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 #define CF_PROJECT_FIELDS                                                 \
-	{"project", CF_T_STR, 0, NULL, NULL, NULL, NULL},                     \
-	{"project_id", CF_T_STR, 0, NULL, NULL, CF_UUID_PATTERN, "a UUID"}
+	{.key = "project", .type = CF_T_STR},                     \
+	{.key = "project_id", .type = CF_T_STR, .match = CF_UUID_PATTERN, .match_words = "a UUID"}
 
 extern const char *const cf_ensure_words[];
 
-/* Every kind, NULL-terminated, in the loader's order. */
-extern const cf_kind *const cf_kinds[];
-
-extern const cf_kind cf_sem_agent_type_kind;
-extern const cf_kind cf_sem_target_kind;
-extern const cf_kind cf_sem_retention_kind;
+/* The kind of that name, of any provider, or NULL; every kind, provider by
+ * provider, in the loader's order: i from 0 until NULL (provider.c). */
+const cf_kind *cf_kind_find(const char *name);
+const cf_kind *cf_kind_nth(size_t i);
 
 #endif

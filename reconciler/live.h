@@ -3,7 +3,7 @@
  *
  * Each item is one live resource under the address the specs would give it,
  * with the API's own object; an item no manifest names is unmanaged. The
- * vendor's refresh fills it in (see semaphore/refresh.c); diff and plan only
+ * provider's read_live fills it in (provider.h); diff and plan only
  * read it.
  */
 #ifndef CF_LIVE_H

@@ -6,6 +6,7 @@
  * ensure, how an address is made, and that an address is defined once.
  */
 #include "reconciler/manifest.h"
+#include "reconciler/provider.h"
 #include "reconciler/locs.h"
 #include "reconciler/suggest.h"
 
@@ -15,21 +16,6 @@
 #include <string.h>
 
 const char *const cf_ensure_words[] = {"present", "absent", NULL};
-
-const cf_kind *const cf_kinds[] = {
-	&cf_sem_agent_type_kind,
-	&cf_sem_target_kind,
-	&cf_sem_retention_kind,
-	NULL,
-};
-
-const cf_kind *cf_kind_find(const char *name)
-{
-	for (size_t i = 0; cf_kinds[i]; i++)
-		if (strcmp(cf_kinds[i]->name, name) == 0)
-			return cf_kinds[i];
-	return NULL;
-}
 
 static const cf_load_opts *opts_of(cf_kctx *kc)
 {
@@ -194,6 +180,40 @@ static void refuse_list_of_manifests(cf_yctx *y, yaml_node_t *root)
 	}
 }
 
+/* The apiVersion picks the provider, the kind is one of that provider's,
+ * written with its own apiVersion (a Secret is v1beta, a ProjectSecret v1). */
+static const cf_kind *pick_kind(cf_yctx *y, yaml_node_t *api, const char *aname, yaml_node_t *kindn,
+				const char *kname)
+{
+	const cf_provider *p = cf_provider_for_api(aname);
+	if (!p) {
+		char *known = cf_provider_api_words();
+		cf_yerr(y, api, "apiVersion: unsupported '%s' (ciform knows %s)", aname ? aname : "(not a string)", known);
+		free(known);
+		return NULL;
+	}
+	const char *names[64] = {0};
+	size_t n = 0;
+	for (const cf_kind *const *k = p->kinds; *k && n < 63; k++) {
+		names[n++] = (*k)->name;
+		if (kname && !strcmp((*k)->name, kname)) {
+			if (strcmp((*k)->api_version, aname) != 0)
+				cf_yerr(y, api, "apiVersion: kind %s is written with apiVersion %s, not '%s'", kname,
+					(*k)->api_version, aname);
+			return strcmp((*k)->api_version, aname) ? NULL : *k;
+		}
+	}
+	const char *best = kname ? cf_suggest(kname, names) : NULL;
+	if (best) {
+		cf_yerr(y, kindn, "kind: unknown '%s' (did you mean %s?)", kname, best);
+	} else {
+		char *all = cf_schema_list_words(names);
+		cf_yerr(y, kindn, "kind: unknown '%s' (one of %s)", kname ? kname : "(not a string)", all);
+		free(all);
+	}
+	return NULL;
+}
+
 static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 {
 	(void)index;
@@ -211,23 +231,9 @@ static void on_document(void *ud, cf_yctx *y, yaml_node_t *root, int index)
 		cf_yerr(y, root, "missing %s (a manifest needs both apiVersion and kind)", api ? "kind" : "apiVersion");
 		return;
 	}
-	if (!aname || strcmp(aname, "v1alpha") != 0) {
-		cf_yerr(y, api, "apiVersion: unsupported '%s' (ciform knows v1alpha)", aname ? aname : "(not a string)");
+	const cf_kind *kind = pick_kind(y, api, aname, kindn, kname);
+	if (!kind)
 		return;
-	}
-	const cf_kind *kind = kname ? cf_kind_find(kname) : NULL;
-	if (!kind) {
-		const char *names[sizeof(cf_kinds) / sizeof(cf_kinds[0])] = {0};
-		for (size_t i = 0; cf_kinds[i]; i++)
-			names[i] = cf_kinds[i]->name;
-		const char *best = kname ? cf_suggest(kname, names) : NULL;
-		if (best)
-			cf_yerr(y, kindn, "kind: unknown '%s' (did you mean %s?)", kname, best);
-		else
-			cf_yerr(y, kindn, "kind: unknown '%s' (one of SelfHostedAgentType, DeploymentTarget, "
-				"ArtifactRetentionPolicy)", kname ? kname : "(not a string)");
-		return;
-	}
 	y->locs = cf_locs_new();
 	cJSON *doc = cf_schema_convert(y, root, kind->fields, "");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "apiVersion");

@@ -79,6 +79,5 @@ void cf_kmissing_secret(cf_kctx *kc, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The kind called name, or NULL. */
-const cf_kind *cf_kind_find(const char *name);
 
 #endif

@@ -4,6 +4,7 @@
  * actions, their order, tokens and fingerprints.
  */
 #include "reconciler/plan.h"
+#include "reconciler/provider.h"
 #include "reconciler/locs.h"
 #include "reconciler/codec.h"
 
@@ -148,14 +149,20 @@ static void check_placeholders(builder *b, const cf_resource *r, const cJSON *ln
 			i++;
 			const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
 			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
+			const char *have = k ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+						       cJSON_GetObjectItemCaseSensitive(lnorm, f->name), k)) : NULL;
+			if (k && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "live")) && !have) {
+				char *at = cf_xasprintf("%s[%d]", f->desired, i);
+				cf_resource_diag(b->diags, r, at, "%s.%s: valueFrom: {live: true} keeps the live value, "
+						 "but %s has no such entry live", f->name, k, r->address);
+				free(at);
+			}
 			if (!k || !v || !cf_is_md5_placeholder(v))
 				continue;
-			const char *have = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(lnorm, f->name), k));
 			if (!have || strncasecmp(have, v, 32) != 0) {
 				char *at = cf_xasprintf("%s[%d].%s", f->desired, i, f->value);
 				cf_resource_diag(b->diags, r, at, "%s.%s: the [md5] placeholder keeps a live value, but "
-						 "the live target has %s", f->name, k,
+						 "the live %s has %s", f->name, k, r->kind->noun ? r->kind->noun : "resource",
 						 have ? "a value with a different MD5" : "no such entry");
 				free(at);
 			}
@@ -228,6 +235,48 @@ static void show_plain_values(cf_change *c, const cf_resource *r)
 	}
 }
 
+static void unverifiable(builder *b, const cf_resource *r, const char *reason)
+{
+	cf_plan *p = b->plan;
+	p->unverifiable = cf_xrealloc(p->unverifiable, (p->nunverifiable + 1) * sizeof(*p->unverifiable));
+	p->unverifiable[p->nunverifiable++] = (cf_unverifiable){.kind = r->kind, .address = cf_xstrdup(r->address),
+								.reason = cf_xstrdup(reason)};
+}
+
+/* A change to a resource the server cannot update in place: delete it, then
+ * create it anew. The create sends every value, so none may be one that only
+ * keeps what live holds ("[md5]" or live: true): live cannot be read. */
+static cf_change *replacement(builder *b, const cf_resource *r, const cf_live_item *li, const cJSON *lnorm)
+{
+	for (const cf_diff_field *f = r->kind->diff; f->name; f++) {
+		const cJSON *e, *list = f->type == CF_D_SECRETS ? cf_json_path(r->doc, f->desired) : NULL;
+		int i = -1;
+		cJSON_ArrayForEach(e, list) {
+			i++;
+			const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
+			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
+			bool keep = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "live"));
+			if (!keep && !(v && cf_is_md5_placeholder(v)))
+				continue;
+			char *at = cf_xasprintf("%s[%d]", f->desired, i);
+			cf_resource_diag(b->diags, r, at, "%s.%s: %s must be replaced (the server cannot update it while its "
+					 "values are hidden), which sends every value, but this entry only keeps the live "
+					 "one (%s): write its value", f->name, k ? k : "?", r->address,
+					 keep ? "valueFrom: {live: true}" : "an [md5] placeholder");
+			free(at);
+		}
+	}
+	cf_change *del = add_change(b, CF_DELETE, r->kind, r, li, r->address);
+	del->replace = true;
+	set_token(del, lnorm, NULL);
+	note_add(del, cf_xstrdup("replaced: deleted, then created anew (a new id; jobs that start in between "
+				 "do not find it)"));
+	cf_change *c = add_change(b, CF_CREATE, r->kind, r, NULL, r->address);
+	c->replace = true;
+	b->plan->replacements++;
+	return c;
+}
+
 /* A live resource that needs a write though its fields match. */
 static cf_change *live_problem(builder *b, const cf_resource *r, const cf_live_item *li, const cJSON *api,
 			       cf_change *c)
@@ -258,6 +307,8 @@ static void plan_resource(builder *b, const cf_resource *r)
 	b->ctx.notes = cJSON_CreateArray();
 	b->ctx.desired_doc = r->doc;
 	cJSON *api = cf_live_api(li); /* parsed for this resource only */
+	const char *hidden = api && k->values_hidden ? k->values_hidden(api) : NULL;
+	b->ctx.values_hidden = hidden != NULL;
 	cJSON *lnorm = li ? cf_diff_normalize(k->diff, api, false, &b->ctx) : NULL;
 	b->ctx.live_norm = lnorm;
 	size_t before = b->plan->count;
@@ -273,11 +324,17 @@ static void plan_resource(builder *b, const cf_resource *r)
 			cJSON_Delete(api);
 			return;
 		}
-		check_placeholders(b, r, lnorm);
+		if (!hidden)
+			check_placeholders(b, r, lnorm); /* hidden: nothing to check them against */
 		cf_field_changes fields;
 		cf_diff_compare(&fields, k->diff, lnorm, desired);
 		cf_change *c = NULL;
-		if (!li || fields.count) {
+		if (hidden)
+			unverifiable(b, r, hidden);
+		if (hidden && fields.count) {
+			c = replacement(b, r, li, lnorm);
+			c->fields = fields;
+		} else if (!li || fields.count) {
 			c = add_change(b, li ? CF_UPDATE : CF_CREATE, k, r, li, r->address);
 			c->fields = fields;
 			for (size_t i = 0; i < fields.count; i++)
@@ -328,13 +385,27 @@ static void plan_unmanaged(builder *b, const cf_live_item *li)
 	u->id = li->id ? cf_xstrdup(li->id) : NULL;
 }
 
+static int index_in(const char *const *list, const char *name)
+{
+	int i = 0;
+	for (; list && list[i]; i++)
+		if (!strcmp(list[i], name))
+			return i;
+	return i; /* a kind the list forgets runs last of its group */
+}
+
+/* The provider's named phase lists (provider.h): writes kind by kind, each
+ * kind's replacements (delete, then create) just before its other writes,
+ * then the deletes. */
 int cf_plan_phase(const cf_change *c)
 {
-	if (c->action == CF_DELETE)
-		return 10 + c->kind->delete_order;
+	const cf_provider *p = cf_provider_of(c->kind);
+	const char *const *writes = p ? p->write_phases : NULL;
+	if (c->action == CF_DELETE && !c->replace)
+		return 1000 + index_in(p ? p->delete_phases : NULL, c->kind->name);
 	if (c->action == CF_ACTIVATE || c->action == CF_DEACTIVATE)
-		return 2;
-	return c->kind->order;
+		return 2 * index_in(writes, CF_PHASE_ACTIVATIONS) + 1;
+	return 2 * index_in(writes, c->kind->name) + (c->action == CF_DELETE ? 0 : 1);
 }
 
 static int change_cmp(const void *a, const void *b)
@@ -402,5 +473,10 @@ void cf_plan_free(cf_plan *plan)
 	}
 	free(plan->changes);
 	free(plan->unmanaged);
+	for (size_t i = 0; i < plan->nunverifiable; i++) {
+		free(plan->unverifiable[i].address);
+		free(plan->unverifiable[i].reason);
+	}
+	free(plan->unverifiable);
 	free(plan);
 }

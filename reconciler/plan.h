@@ -1,9 +1,9 @@
 /*
  * plan: the ordered changes that make the live organisation match the specs.
  *
- * Order (docs/plan-json.md): creates and updates kind by kind (agent types, then
- * deployment targets), activations and deactivations, retention policies,
- * then deletes (deployment targets before agent types). Each create, update
+ * Order (docs/plan-json.md): the provider's named phase list (provider.h):
+ * creates, updates and replacements kind by kind, activations and
+ * deactivations where the list puts them, then deletes in the list's order. Each create, update
  * and delete carries a unique_token derived from its address, the live state
  * it was planned against and the desired state, so an interrupted apply run
  * again against the same state sends the same tokens. Fingerprints of the
@@ -31,6 +31,7 @@ typedef struct cf_change {
 	const cf_live_item *live; /* NULL for creates */
 	bool secrets;             /* an update that must send env_vars and files */
 	bool repair;              /* an update that repairs a live problem (kind.h live_problem) */
+	bool replace;             /* half of a replacement: the delete, then the create, of one address */
 	char **notes;             /* what the reviewer should know beyond the fields */
 	size_t nnotes;
 	char token[37];           /* unique_token for create, update, delete */
@@ -41,6 +42,14 @@ typedef struct cf_unmanaged {
 	char *address;
 	char *id;
 } cf_unmanaged;
+
+/* A live resource whose secret values cannot be compared (kind.h
+ * values_hidden): not drift, but the reviewer should know. */
+typedef struct cf_unverifiable {
+	const cf_kind *kind;
+	char *address;
+	char *reason;
+} cf_unverifiable;
 
 typedef struct cf_plan_opts {
 	bool prune;
@@ -53,6 +62,9 @@ typedef struct cf_plan {
 	size_t count;
 	cf_unmanaged *unmanaged;
 	size_t nunmanaged;
+	cf_unverifiable *unverifiable;
+	size_t nunverifiable;
+	size_t replacements;  /* resources replaced (each a delete and a create) */
 	size_t counts[CF_NACTIONS];
 	size_t unchanged;
 	char specs_fingerprint[65];

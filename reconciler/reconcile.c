@@ -70,7 +70,8 @@ static int fetch(git_repository **repo, char **default_ref, const cf_reconcile_o
 		return -1;
 	}
 	free(path);
-	git_remote_create_options ro = GIT_REMOTE_CREATE_OPTIONS_INIT;
+	git_remote_create_options ro;
+	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	ro.repository = *repo;
 	ro.fetchspec = "+refs/heads/*:refs/remotes/origin/*";
 	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
@@ -80,7 +81,8 @@ static int fetch(git_repository **repo, char **default_ref, const cf_reconcile_o
 	}
 	cf_gitauth auth;
 	cf_gitauth_from_env(&auth);
-	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	git_fetch_options fo;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	fo.callbacks.credentials = cf_gitauth_credential;
@@ -132,7 +134,7 @@ static void plan_and_act(cf_cycle *c, git_repository *repo, const cf_reconcile_o
 	cf_diags diags = {0};
 	cf_session *s = NULL;
 	int rc = cf_source_open_git_commit(&src, repo, c->commit, paths, o->path ? 1 : 0, &err);
-	cf_session_opts so = {.src = src, .conn = o->conn, .parallelism = o->parallelism,
+	cf_session_opts so = {.src = src, .conn = o->conn, .limits = {.parallelism = o->parallelism},
 			      .plan = {.prune = o->prune, .token_dir = o->apply_opts.token_dir}};
 	if (rc == CF_OK)
 		rc = cf_session_plan(&s, &so, &diags, &err);
@@ -154,9 +156,8 @@ static void plan_and_act(cf_cycle *c, git_repository *repo, const cf_reconcile_o
 		c->result = cf_plan_has_changes(s->plan) ? CF_CYCLE_DRIFT : CF_CYCLE_UNCHANGED;
 		if (c->result == CF_CYCLE_DRIFT && o->apply && !(o->stop && *o->stop)) {
 			cf_apply_opts ao = o->apply_opts;
-			ao.parallelism = s->cfg.parallelism;
-			ao.client_cfg = &s->cfg;
-			cf_apply_ctx ctx = {.client = s->client, .live = s->live, .opts = &ao};
+			ao.parallelism = s->parallelism;
+			cf_apply_ctx ctx = {.conn = s->conn, .live = s->live, .opts = &ao};
 			cf_apply_result res;
 			if (cf_apply_run(&res, s->plan, &ctx, &err) == CF_OK)
 				c->result = CF_CYCLE_APPLIED;

@@ -26,7 +26,7 @@ typedef struct cf_reconcile_opts {
 	const char *status_file; /* NULL: none */
 	bool apply;
 	bool prune;
-	cf_sem_settings conn;
+	cf_conn_settings conn;
 	int parallelism;
 	cf_apply_opts apply_opts;
 	/* Gets the plan text, before any apply progress; may be NULL. */

@@ -160,8 +160,8 @@ char *cf_render_text(const cf_plan *p, const cf_render_opts *o)
 		put(&b, "ciform will make these changes:\n\n");
 	for (size_t i = 0; i < p->count; i++) {
 		const cf_change *c = &p->changes[i];
-		put(&b, "  %s%s %s%s (%s)\n", color ? colors[c->action] : "", markers[c->action], c->address,
-		    color ? RESET : "", cf_action_names[c->action]);
+		put(&b, "  %s%s %s%s (%s%s)\n", color ? colors[c->action] : "", markers[c->action], c->address,
+		    color ? RESET : "", cf_action_names[c->action], c->replace ? ", replace" : "");
 		for (size_t j = 0; j < c->fields.count; j++)
 			text_field(&b, c, &c->fields.items[j]);
 		for (size_t j = 0; j < c->nnotes; j++)
@@ -173,7 +173,13 @@ char *cf_render_text(const cf_plan *p, const cf_render_opts *o)
 		for (size_t i = 0; i < p->nunmanaged; i++)
 			put(&b, "  ? %s\n", p->unmanaged[i].address);
 	}
-	if (p->count || p->nunmanaged)
+	if (p->nunverifiable) {
+		put(&b, "%sUnverifiable: the server hides these values, so ciform compares names only "
+		    "(a changed value is not seen):\n", p->count || p->nunmanaged ? "\n" : "");
+		for (size_t i = 0; i < p->nunverifiable; i++)
+			put(&b, "  ~ %s: %s\n", p->unverifiable[i].address, p->unverifiable[i].reason);
+	}
+	if (p->count || p->nunmanaged || p->nunverifiable)
 		put(&b, "\n");
 	put(&b, "Unchanged: %zu resource%s.\n", p->unchanged, p->unchanged == 1 ? "" : "s");
 	char *last = cf_render_summary_line(p);
@@ -202,8 +208,8 @@ static char *md_cell(const char *s)
 
 static void md_change(buf *b, const cf_change *c)
 {
-	put(b, "<details><summary><code>%s %s %s</code></summary>\n\n", markers[c->action],
-	    cf_action_names[c->action], c->address);
+	put(b, "<details><summary><code>%s %s%s %s</code></summary>\n\n", markers[c->action],
+	    cf_action_names[c->action], c->replace ? " (replace)" : "", c->address);
 	if (c->fields.count) {
 		put(b, "| Field | Before | After |\n|---|---|---|\n");
 		for (size_t j = 0; j < c->fields.count; j++) {
@@ -267,6 +273,12 @@ char *cf_render_markdown(const cf_plan *p, const cf_render_opts *o)
 		put(&b, "Unmanaged (in scope, in no spec; `--prune` deletes them): ");
 		for (size_t i = 0; i < p->nunmanaged && b.len + reserve + 200 <= CF_MARKDOWN_MAX; i++)
 			put(&b, "%s`%s`", i ? ", " : "", p->unmanaged[i].address);
+		put(&b, "\n\n");
+	}
+	if (p->nunverifiable && b.len + reserve <= CF_MARKDOWN_MAX) {
+		put(&b, "Unverifiable (the server hides the values; names compared only): ");
+		for (size_t i = 0; i < p->nunverifiable && b.len + reserve + 200 <= CF_MARKDOWN_MAX; i++)
+			put(&b, "%s`%s`", i ? ", " : "", p->unverifiable[i].address);
 		put(&b, "\n\n");
 	}
 	put(&b, "**%s**\n", last);

@@ -52,6 +52,8 @@ cJSON *cf_render_json_object(const cf_plan *p, const cf_render_opts *o)
 		add_str_or_null(ch, "id", c->id);
 		add_str_or_null(ch, "project_id", c->project_id);
 		add_str_or_null(ch, "name", c->name);
+		if (c->replace)
+			cJSON_AddBoolToObject(ch, "replace", true);
 		cJSON *fields = cJSON_AddArrayToObject(ch, "fields");
 		for (size_t j = 0; j < c->fields.count; j++)
 			cJSON_AddItemToArray(fields, field_json(&c->fields.items[j]));
@@ -67,6 +69,14 @@ cJSON *cf_render_json_object(const cf_plan *p, const cf_render_opts *o)
 		cJSON_AddStringToObject(u, "address", p->unmanaged[i].address);
 		add_str_or_null(u, "id", p->unmanaged[i].id);
 		cJSON_AddItemToArray(unmanaged, u);
+	}
+	cJSON *unverifiable = cJSON_AddArrayToObject(root, "unverifiable");
+	for (size_t i = 0; i < p->nunverifiable; i++) {
+		cJSON *u = cJSON_CreateObject();
+		cJSON_AddStringToObject(u, "kind", p->unverifiable[i].kind->name);
+		cJSON_AddStringToObject(u, "address", p->unverifiable[i].address);
+		cJSON_AddStringToObject(u, "reason", p->unverifiable[i].reason);
+		cJSON_AddItemToArray(unverifiable, u);
 	}
 	cJSON *summary = cJSON_AddObjectToObject(root, "summary");
 	for (int a = 0; a < CF_NACTIONS; a++)

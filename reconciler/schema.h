@@ -38,7 +38,7 @@ typedef struct cf_field {
 	const char *match_words;       /* STR: what match means, for the message */
 } cf_field;
 
-#define CF_FIELDS_END {NULL, CF_T_END, 0, NULL, NULL, NULL, NULL}
+#define CF_FIELDS_END {.type = CF_T_END}
 
 /* Converts the mapping node by fields; path names it in messages ("spec"),
  * "" for the document itself. Returns a new object (never NULL). */

@@ -217,6 +217,15 @@ static cJSON *field_schema(gen *g, const cf_field *f, const char *path)
 	return s;
 }
 
+static void add_unique(cJSON *arr, const char *v)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr)
+		if (!strcmp(e->valuestring, v))
+			return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(v));
+}
+
 static cJSON *object_schema(gen *g, const cf_field *fields, const char *path, bool nullable)
 {
 	cJSON *s = typed(CF_T_MAP, nullable);
@@ -263,17 +272,24 @@ static cJSON *schema_tree(gen *g)
 	cJSON_AddStringToObject(s, "type", "object");
 	cJSON_AddItemToObject(s, "required", cJSON_Parse("[\"apiVersion\", \"kind\"]"));
 	cJSON *props = cJSON_AddObjectToObject(s, "properties");
-	cJSON_AddItemToObject(props, "apiVersion", cJSON_Parse("{\"const\": \"v1alpha\"}"));
+	cJSON *apis = cJSON_AddArrayToObject(cJSON_AddObjectToObject(props, "apiVersion"), "enum");
 	cJSON *kinds = cJSON_AddArrayToObject(cJSON_AddObjectToObject(props, "kind"), "enum");
 	cJSON *all = cJSON_AddArrayToObject(s, "allOf");
-	for (size_t k = 0; cf_kinds[k]; k++) {
-		cJSON_AddItemToArray(kinds, cJSON_CreateString(cf_kinds[k]->name));
+	const cf_kind *kind;
+	for (size_t k = 0; (kind = cf_kind_nth(k)); k++) {
+		add_unique(apis, kind->api_version);
+		add_unique(kinds, kind->name);
 		cJSON *when = cJSON_CreateObject();
-		char *cond = cf_xasprintf("{" TYPE_IS("kind", "{\"const\": \"%s\"}") "}", cf_kinds[k]->name);
+		char *cond = cf_xasprintf("{" TYPE_IS("kind", "{\"const\": \"%s\"}") "}", kind->name);
 		cJSON_AddItemToObject(when, "if", cJSON_Parse(cond));
 		free(cond);
-		g->kind = cf_kinds[k];
-		cJSON_AddItemToObject(when, "then", object_schema(g, cf_kinds[k]->fields, "", false));
+		g->kind = kind;
+		cJSON *then = object_schema(g, kind->fields, "", false);
+		cJSON *api = cJSON_CreateObject();
+		cJSON_AddStringToObject(api, "const", kind->api_version);
+		cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(then, "properties"), "apiVersion",
+						      api);
+		cJSON_AddItemToObject(when, "then", then);
 		cJSON_AddItemToArray(all, when);
 	}
 	return s;

@@ -2,7 +2,7 @@
  * schema_json: the JSON Schema (draft-07) of every manifest kind, for
  * editors and other tools.
  *
- * It is generated from the very tables the loader checks with (cf_kinds[]
+ * It is generated from the very tables the loader checks with (the providers' kinds
  * in kind.h, each kind's cf_field table): keys, types, required keys,
  * allowed values, patterns, nested mappings and lists. The few rules a
  * table cannot say (one key depending on another, ranges, base64) are a

@@ -7,7 +7,6 @@
 #include "reconciler/session.h"
 #include "reconciler/locs.h"
 #include "reconciler/gitsrc.h"
-#include "reconciler/semaphore/refresh.h"
 #include "reconciler/strmap.h"
 #include "reconciler/suggest.h"
 
@@ -138,7 +137,7 @@ static int refresh_all_problems(cf_session *s, cf_resource_set *rest, const cf_s
 				cf_diags *diags, cf_error *err)
 {
 	size_t before = diags->count;
-	int rc = cf_sem_refresh(&s->live, s->set, s->client, diags, err);
+	int rc = s->provider->read_live(&s->live, s->set, s->conn, diags, err);
 	if (rc != CF_EINVALID)
 		return rc;
 	size_t matched = 0;
@@ -153,7 +152,7 @@ static int refresh_all_problems(cf_session *s, cf_resource_set *rest, const cf_s
 	if (!matched || matched < diags->count - before || !rest->count)
 		return CF_EINVALID; /* something else went wrong too: report what we have */
 	cf_live *live = NULL;
-	int again = cf_sem_refresh(&live, rest, s->client, diags, err);
+	int again = s->provider->read_live(&live, rest, s->conn, diags, err);
 	if (again == CF_OK) {
 		cf_plan *plan = NULL;
 		cf_plan_build(&plan, rest, live, &o->plan, diags, err);
@@ -180,23 +179,16 @@ int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags,
 	if (rc == CF_OK && !o->allow_empty)
 		rc = check_not_empty(s, o, err);
 	if (rc == CF_OK)
-		rc = cf_sem_config_resolve(&s->cfg, &o->conn, err);
-	if (rc == CF_OK && o->parallelism > 0)
-		s->cfg.parallelism = o->parallelism;
-	if (rc == CF_OK && o->limits.timeout_ms > 0)
-		s->cfg.timeout_ms = o->limits.timeout_ms;
-	if (rc == CF_OK && o->limits.max_answer_bytes > 0)
-		s->cfg.max_answer_bytes = o->limits.max_answer_bytes;
-	if (rc == CF_OK && o->limits.max_requests > 0)
-		s->cfg.max_requests = o->limits.max_requests;
+		rc = cf_provider_of_set(&s->provider, s->set, err);
+	s->parallelism = o->limits.parallelism > 0 ? o->limits.parallelism : 8;
 	if (rc == CF_OK)
-		rc = cf_sem_client_new(&s->client, &s->cfg, err);
+		rc = s->provider->connect(&s->conn, &o->conn, &o->limits, err);
 	if (rc == CF_OK) {
-		cf_sem_client_on_trace(s->client, o->trace, o->trace_ud);
+		s->provider->on_trace(s->conn, o->trace, o->trace_ud);
 		if (o->progress)
-			cf_sem_client_on_progress(s->client, o->progress, o->ud);
+			s->provider->on_progress(s->conn, o->progress, o->ud);
 		rc = refresh_all_problems(s, &rest, o, diags, err);
-		cf_sem_client_on_progress(s->client, NULL, NULL); /* applying reports itself */
+		s->provider->on_progress(s->conn, NULL, NULL); /* applying reports itself */
 	}
 	free(rest.items);
 	if (rc == CF_OK)
@@ -217,8 +209,7 @@ void cf_session_free(cf_session *s)
 		return;
 	cf_plan_free(s->plan);
 	cf_live_free(s->live);
-	cf_sem_client_free(s->client);
-	cf_sem_config_clear(&s->cfg);
+	cf_conn_close(s->conn);
 	cf_resource_set_free(s->set);
 	cf_source_free(s->src);
 	free(s);

@@ -7,7 +7,7 @@
 #define CF_SESSION_H
 
 #include "reconciler/plan.h"
-#include "reconciler/semaphore/client.h"
+#include "reconciler/provider.h"
 
 typedef struct cf_session_opts {
 	const char *const *paths; /* spec PATHs; none: "." */
@@ -15,17 +15,16 @@ typedef struct cf_session_opts {
 	cf_source *src;           /* instead of paths: an open source (taken over) */
 	const char *git_ref;      /* read the PATHs from this commit (see gitsrc.h) */
 	const char *repo;         /* --repo: the repository for git_ref */
-	cf_sem_settings conn;
-	int parallelism;          /* 0: 8 */
-	/* Bounds that replace the client's defaults where non-zero: timeout_ms,
-	 * max_answer_bytes, max_requests (client.h). */
-	cf_sem_config limits;
+	cf_conn_settings conn;
+	/* Bounds that replace the provider's defaults where non-zero; the
+	 * parallelism also bounds apply's workers (0: 8). */
+	cf_limits limits;
 	cf_plan_opts plan;
 	/* While the live state is read: how many API answers came so far. */
 	void (*progress)(void *ud, unsigned long answers);
 	void *ud;
 	/* Every request's attempts, for --debug (client.h); NULL: none. */
-	void (*trace)(void *ud, const cf_sem_trace *t);
+	void (*trace)(void *ud, const cf_trace *t);
 	void *trace_ud;
 	/* A PATH holding no manifest is accepted (else it is an error: a
 	 * mistyped PATH would otherwise plan "No changes" and pass). */
@@ -35,8 +34,9 @@ typedef struct cf_session_opts {
 typedef struct cf_session {
 	cf_source *src;
 	cf_resource_set *set;
-	cf_sem_config cfg;
-	cf_sem_client *client;
+	const cf_provider *provider; /* the one the specs are written for */
+	cf_conn *conn;
+	int parallelism;             /* for apply: the limit asked for, or 8 */
 	cf_live *live;
 	cf_plan *plan;
 } cf_session;

@@ -112,7 +112,7 @@ cJSON *sbx_gw_untoken(const char *token)
 	return keys;
 }
 
-char *sbx_gw_int64(double v)
+static char *sbx_gw_int64(double v)
 {
 	char *s;
 	if (asprintf(&s, "%lld", (long long)v) < 0)

@@ -21,18 +21,6 @@
 #include <string.h>
 #include <strings.h>
 
-bool sbx_subject_rules_shaped(const cJSON *v);
-bool sbx_object_rules_shaped(const cJSON *v);
-cJSON *sbx_format_subject_rules(sbx *s, const cJSON *given, const char *project_id, sbx_resp *rs);
-cJSON *sbx_format_object_rules(const cJSON *given, sbx_resp *rs);
-cJSON *sbx_default_subject_rules(void);
-cJSON *sbx_default_object_rules(void);
-cJSON *sbx_rules_json(sbx *s, const cJSON *rules, const char *project_id);
-cJSON *sbx_secret_create(const cJSON *given, const char *key, const char *valkey);
-cJSON *sbx_secret_update(const cJSON *given, const cJSON *old, const char *key, const char *valkey);
-const char *sbx_secret_problem(const cJSON *env, const cJSON *files);
-const cJSON *sbx_member(sbx *s, const char *project_id, const char *id, const char *login);
-
 #define REQUESTER "00000000-0000-4000-8000-000000000001"
 #define PRICING "https://semaphoreci.com/pricing"
 

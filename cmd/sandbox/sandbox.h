@@ -186,6 +186,25 @@ void sbx_normalize_project_secret(cJSON *x);
 bool sbx_code_host(sbx *s, void *conn, const char *url, const char *method, const char *data, size_t len,
 		   sbx_resp *rs);
 
+/* store.c fills in a seed's objects with these: h_targets.c, h_agent_types.c,
+ * h_retention.c (the policy: 0, or -1 with err for what artifacthub refuses) */
+void sbx_normalize_target(sbx *s, cJSON *t);
+void sbx_normalize_agent_type(cJSON *a);
+int sbx_normalize_policy(cJSON *policy, char *err, size_t errlen);
+
+/* target_rules.c: a deployment target's subject and object rules and its secret lists */
+bool sbx_subject_rules_shaped(const cJSON *v);
+bool sbx_object_rules_shaped(const cJSON *v);
+cJSON *sbx_format_subject_rules(sbx *s, const cJSON *given, const char *project_id, sbx_resp *rs);
+cJSON *sbx_format_object_rules(const cJSON *given, sbx_resp *rs);
+cJSON *sbx_default_subject_rules(void);
+cJSON *sbx_default_object_rules(void);
+cJSON *sbx_rules_json(sbx *s, const cJSON *rules, const char *project_id);
+cJSON *sbx_secret_create(const cJSON *given, const char *key, const char *valkey);
+cJSON *sbx_secret_update(const cJSON *given, const cJSON *old, const char *key, const char *valkey);
+const char *sbx_secret_problem(const cJSON *env, const cJSON *files);
+const cJSON *sbx_member(sbx *s, const char *project_id, const char *id, const char *login);
+
 /* h_projects.c: shared lookups */
 cJSON *sbx_project_by_id(sbx *s, const char *id);
 

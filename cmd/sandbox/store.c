@@ -293,11 +293,6 @@ static void resolve_project(sbx *s, cJSON *o)
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "project");
 }
 
-cJSON *sbx_default_object_rules(void);
-void sbx_normalize_target(sbx *s, cJSON *t);
-void sbx_normalize_agent_type(cJSON *a);
-int sbx_normalize_policy(cJSON *policy, char *err, size_t errlen);
-
 static void normalize(sbx *s)
 {
 	default_id(s->state, "org_id");

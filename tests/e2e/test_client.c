@@ -2,7 +2,7 @@
  * caching, paging, retries and errors. */
 #include "tests/unit/test_helpers.h"
 #include "tests/support/sandbox.h"
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
 
 #include <string.h>
 #include <time.h>

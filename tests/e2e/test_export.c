@@ -229,8 +229,8 @@ static void test_export_needs_projects_agent_types_or_all(void **state)
 	(void)state;
 	fx_result r = fx_ciform(ARGS("export"), NULL, NULL);
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "ciform: error: give --project NAME|UUID (repeatable), --agent-types or --all "
-				   "(see 'ciform export --help')\n");
+	assert_string_equal(r.err, "ciform: error: give --project NAME|UUID (repeatable), --agent-types, --secrets, "
+				   "--notifications, --dashboards or --all (see 'ciform export --help')\n");
 	fx_result_free(&r);
 }
 
@@ -239,7 +239,7 @@ static void test_export_all_with_a_project_is_refused(void **state)
 	(void)state;
 	fx_result r = fx_ciform(ARGS("export", "--all", "--project", "web"), NULL, NULL);
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "ciform: error: --all already exports every project and the agent types "
+	assert_string_equal(r.err, "ciform: error: --all already exports every project and every kind "
 				   "(see 'ciform export --help')\n");
 	fx_result_free(&r);
 }

@@ -3,7 +3,7 @@
  * plain http to a host that only looks local, a process whose memory must
  * not reach a core file, and reconcile's cache directory and --interval 0. */
 #include "tests/e2e/scene.h"
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
 
 #include <fcntl.h>
 #include <grp.h>

@@ -269,7 +269,7 @@ static void test_json_plan_is_the_contract_shape(void **state)
 		"\"fields\":[{\"path\":\"metadata.url\",\"before\":\"a\",\"after\":\"b\",\"sensitive\":false},"
 		"{\"path\":\"spec.env_vars.T\",\"change\":\"changed\",\"after\":\"new\",\"sensitive\":true}]}],"
 		"\"unmanaged\":[{\"kind\":\"DeploymentTarget\",\"address\":\"DeploymentTarget/web/old\","
-		"\"id\":\"0c000000-0000-4000-8000-000000000002\"}],"
+		"\"id\":\"0c000000-0000-4000-8000-000000000002\"}],\"unverifiable\":[],"
 		"\"summary\":{\"create\":0,\"update\":1,\"delete\":0,\"activate\":0,\"deactivate\":0,\"unchanged\":0}}\n");
 	fx_result_free(&r);
 	e2e_down(&e);

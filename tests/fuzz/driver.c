@@ -3,14 +3,14 @@
  * seed corpus and every crash input kept as a regression run in the normal
  * test suite (and under the sanitizers). Arguments: files or directories.
  */
+#include "tests/fuzz/fuzz.h"
+
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int replay(const char *path)
 {

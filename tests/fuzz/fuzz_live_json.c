@@ -4,6 +4,7 @@
  * two are compared, and the JSON is written as YAML (export's writer) and read
  * back: the YAML must parse, whatever the strings in it.
  */
+#include "tests/fuzz/fuzz.h"
 #include "reconciler/diff.h"
 #include "reconciler/kind.h"
 #include "reconciler/yamlout.h"
@@ -39,12 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!j)
 		return 0;
 	cf_diff_ctx ctx = {.roles = cJSON_GetObjectItemCaseSensitive(j, "roles")};
-	for (size_t k = 0; cf_kinds[k]; k++) {
-		cJSON *live = cf_diff_normalize(cf_kinds[k]->diff, j, false, &ctx);
-		cJSON *want = cf_diff_normalize(cf_kinds[k]->diff, j, true, &ctx);
+	const cf_kind *kind;
+	for (size_t k = 0; (kind = cf_kind_nth(k)); k++) {
+		cJSON *live = cf_diff_normalize(kind->diff, j, false, &ctx);
+		cJSON *want = cf_diff_normalize(kind->diff, j, true, &ctx);
 		cf_field_changes changes = {0};
 		if (want)
-			cf_diff_compare(&changes, cf_kinds[k]->diff, live, want);
+			cf_diff_compare(&changes, kind->diff, live, want);
 		cf_field_changes_free(&changes);
 		cJSON_Delete(live);
 		cJSON_Delete(want);

@@ -3,6 +3,7 @@
  * memory (a cf_source whose only file is the input; files it names do not
  * exist). Whatever the bytes, the loader must return, report, and free.
  */
+#include "tests/fuzz/fuzz.h"
 #include "reconciler/manifest.h"
 
 #include <stdint.h>

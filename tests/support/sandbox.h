@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 #include <cjson/cJSON.h>
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
 
 #define TEST_TOKEN "test-token-5f3a9c"
 

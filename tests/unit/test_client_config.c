@@ -1,6 +1,6 @@
 /* Where the client's URL and token come from; no server involved. */
 #include "tests/unit/test_helpers.h"
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
 
 #include <string.h>
 
@@ -58,7 +58,7 @@ static void test_other_schemes_are_refused(void **state)
 		   "only for 127.0.0.1, ::1 or localhost)");
 }
 
-static char *resolved(const cf_sem_settings *in, cf_sem_config *cfg)
+static char *resolved(const cf_conn_settings *in, cf_sem_config *cfg)
 {
 	cf_error err = {0};
 	char *out = NULL;
@@ -74,7 +74,7 @@ static void test_url_and_token_come_from_the_environment(void **state)
 	setenv("SEMAPHORE_ORG_URL", "acme.semaphoreci.com", 1);
 	setenv("SEMAPHORE_API_TOKEN", "env-token", 1);
 	cf_sem_config cfg;
-	cf_sem_settings in = {0};
+	cf_conn_settings in = {0};
 	assert_null(resolved(&in, &cfg));
 	assert_string_equal(cfg.base_url, "https://acme.semaphoreci.com/api/v1alpha");
 	assert_string_equal(cfg.token, "env-token");
@@ -92,7 +92,7 @@ static void test_token_file_wins_and_is_trimmed(void **state)
 	fx_write("token", "file-token\n");
 	setenv("SEMAPHORE_API_TOKEN", "env-token", 1);
 	cf_sem_config cfg;
-	cf_sem_settings in = {.org_url = "acme.semaphoreci.com", .token_file = "token"};
+	cf_conn_settings in = {.org_url = "acme.semaphoreci.com", .token_file = "token"};
 	assert_null(resolved(&in, &cfg));
 	assert_string_equal(cfg.token, "file-token");
 	cf_sem_config_clear(&cfg);
@@ -109,7 +109,7 @@ static void test_sem_cli_context_is_used_when_nothing_is_given(void **state)
 			      "  acme_semaphoreci_com:\n    auth: {token: acme-token}\n    host: acme.semaphoreci.com\n"
 			      "  other_semaphoreci_com:\n    auth: {token: other-token}\n    host: other.semaphoreci.com\n");
 	cf_sem_config cfg;
-	cf_sem_settings in = {.home = home};
+	cf_conn_settings in = {.home = home};
 	assert_null(resolved(&in, &cfg));
 	assert_string_equal(cfg.base_url, "https://acme.semaphoreci.com/api/v1alpha");
 	assert_string_equal(cfg.token, "acme-token");
@@ -126,7 +126,7 @@ static void test_missing_token_is_an_error(void **state)
 	(void)state;
 	unsetenv("SEMAPHORE_API_TOKEN");
 	cf_sem_config cfg;
-	cf_sem_settings in = {.org_url = "acme.semaphoreci.com"};
+	cf_conn_settings in = {.org_url = "acme.semaphoreci.com"};
 	char *e = resolved(&in, &cfg);
 	assert_string_equal(e, "error: no API token: set SEMAPHORE_API_TOKEN or use --token-file");
 	free(e);
@@ -139,7 +139,7 @@ static void test_nothing_configured_says_how_to_configure(void **state)
 	unsetenv("SEMAPHORE_ORG_URL");
 	const char *home = fx_enter_tmpdir();
 	cf_sem_config cfg;
-	cf_sem_settings in = {.home = home};
+	cf_conn_settings in = {.home = home};
 	char *e = resolved(&in, &cfg);
 	assert_string_equal(e, "error: no connection settings: set SEMAPHORE_ORG_URL and SEMAPHORE_API_TOKEN "
 			       "(or --org-url and --token-file), or log in with `sem connect`");

@@ -76,16 +76,24 @@ static void test_document_with_kind_but_no_apiversion_is_rejected(void **state)
 static void test_unknown_kind_is_rejected(void **state)
 {
 	(void)state;
-	EXPECT_PROBLEMS("apiVersion: v1alpha\nkind: Secret\nmetadata: {name: a}\n",
-			"t.yaml:2:7: kind: unknown 'Secret' (one of SelfHostedAgentType, DeploymentTarget, "
+	EXPECT_PROBLEMS("apiVersion: v1alpha\nkind: Pipeline\nmetadata: {name: a}\n",
+			"t.yaml:2:7: kind: unknown 'Pipeline' (one of SelfHostedAgentType, DeploymentTarget or "
 			"ArtifactRetentionPolicy)\n");
 }
 
 static void test_unknown_api_version_is_rejected(void **state)
 {
 	(void)state;
-	EXPECT_PROBLEMS("apiVersion: v1\nkind: SelfHostedAgentType\nmetadata: {name: s1-x}\n",
-			"t.yaml:1:13: apiVersion: unsupported 'v1' (ciform knows v1alpha)\n");
+	EXPECT_PROBLEMS("apiVersion: v2\nkind: SelfHostedAgentType\nmetadata: {name: s1-x}\n",
+			"t.yaml:1:13: apiVersion: unsupported 'v2' (ciform knows v1alpha, v1beta or v1)\n");
+}
+
+static void test_a_kind_written_with_another_api_version_of_its_provider_is_rejected(void **state)
+{
+	(void)state;
+	EXPECT_PROBLEMS("apiVersion: v1beta\nkind: SelfHostedAgentType\nmetadata: {name: s1-x}\n",
+			"t.yaml:1:13: apiVersion: kind SelfHostedAgentType is written with apiVersion v1alpha, "
+			"not 'v1beta'\n");
 }
 
 static void test_duplicate_address_across_files_names_both_places(void **state)
@@ -312,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_document_with_kind_but_no_apiversion_is_rejected),
 		cmocka_unit_test(test_unknown_kind_is_rejected),
 		cmocka_unit_test(test_unknown_api_version_is_rejected),
+		cmocka_unit_test(test_a_kind_written_with_another_api_version_of_its_provider_is_rejected),
 		cmocka_unit_test(test_duplicate_address_across_files_names_both_places),
 		cmocka_unit_test(test_errors_of_all_files_are_reported_sorted),
 		cmocka_unit_test(test_files_are_loaded_recursively_in_sorted_order),

@@ -3,10 +3,11 @@
  * resources; the reads in three parallel batches, the files never
  * overwritten unless asked and never half written.
  */
-#include "reconciler/semaphore/export.h"
+#include "reconciler/providers/semaphore/export.h"
 #include "reconciler/codec.h"
 #include "reconciler/diff.h"
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
+#include "reconciler/providers/semaphore/kinds.h"
 #include "reconciler/source.h"
 #include "reconciler/strmap.h"
 #include "reconciler/yamlout.h"
@@ -43,14 +44,16 @@ static cJSON *manifest(const char *kind)
 
 static void add_doc(cf_export *e, const char *folder, char *file, cJSON *doc)
 {
-	e->docs = cf_xrealloc(e->docs, (e->count + 1) * sizeof(*e->docs));
-	e->docs[e->count].folder = cf_xstrdup(folder);
-	e->docs[e->count].file = file;
-	e->docs[e->count++].doc = doc;
+	cf_export_add(e, folder, file, doc);
+	free(file);
 }
 
-/* A live name used as (part of) a file name: one path segment, or NULL. */
 static const char *segment(const char *name)
+{
+	return cf_sem_export_segment(name);
+}
+
+const char *cf_sem_export_segment(const char *name)
 {
 	return *name && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') ? name : NULL;
 }
@@ -170,11 +173,9 @@ static cJSON *agent_type_doc(const cJSON *a)
 	return d;
 }
 
-/* A project the export covers; the strings point into the project listing. */
+/* A project the export covers, and what the first batch read of it. */
 typedef struct picked {
-	const char *id, *name;
-	const char *ref;    /* as the manifests write it: what was asked for, or the name */
-	const char *folder; /* the name, or the UUID when the name is no file name */
+	cf_sem_export_project p;
 	cJSON *targets;     /* its target list (first batch) */
 	cJSON *policy;      /* its retention policy (first batch) */
 } picked;
@@ -197,7 +198,7 @@ static int pick(run *r, const char *id, const char *name, const char *ref, cf_er
 		return cf_error_set(err, CF_EAPI, "GET /projects: project '%s' has neither a name nor an id that "
 				    "can be a folder name", name);
 	r->p = cf_xrealloc(r->p, (r->np + 1) * sizeof(*r->p));
-	r->p[r->np++] = (picked){.id = id, .name = name, .ref = ref, .folder = folder};
+	r->p[r->np++] = (picked){.p = {.id = id, .name = name, .ref = ref, .folder = folder}};
 	return CF_OK;
 }
 
@@ -265,7 +266,7 @@ static int read_lists(run *r, bool agents, cf_error *err)
 	char **paths = cf_xcalloc(n + 1, sizeof(char *));
 	cJSON **outs = cf_xcalloc(n + 1, sizeof(cJSON *));
 	for (size_t k = 0; k < r->np; k++) {
-		char *e = cf_sem_escape(r->p[k].id);
+		char *e = cf_sem_escape(r->p[k].p.id);
 		paths[2 * k] = cf_xasprintf("/deployment_targets?project_id=%s", e);
 		paths[2 * k + 1] = cf_xasprintf("/artifacts_retention_policies/%s", e);
 		free(e);
@@ -351,13 +352,13 @@ static int build_docs(cf_export *out, const run *r, cf_error *err)
 			const char *name = segment(s_of(t, "name")) ? s_of(t, "name") : segment(s_of(t, "id"));
 			if (!name)
 				return cf_error_set(err, CF_EAPI, "project %s: a target has neither a name nor an id "
-						    "that can be a file name", r->p[k].name);
-			add_doc(out, r->p[k].folder, cf_xasprintf("target-%s.yaml", name),
-				target_doc(t, r->p[k].ref, r->roles));
+						    "that can be a file name", r->p[k].p.name);
+			add_doc(out, r->p[k].p.folder, cf_xasprintf("target-%s.yaml", name),
+				target_doc(t, r->p[k].p.ref, r->roles));
 		}
-		cJSON *policy = retention_doc(r->p[k].policy, r->p[k].ref);
+		cJSON *policy = retention_doc(r->p[k].policy, r->p[k].p.ref);
 		if (policy)
-			add_doc(out, r->p[k].folder, cf_xstrdup("retention-policy.yaml"), policy);
+			add_doc(out, r->p[k].p.folder, cf_xstrdup("retention-policy.yaml"), policy);
 	}
 	const cJSON *a;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(r->agents, "agent_types")) {
@@ -369,19 +370,36 @@ static int build_docs(cf_export *out, const run *r, cf_error *err)
 	return CF_OK;
 }
 
-int cf_sem_export(cf_export *out, cf_sem_client *c, const cf_export_scope *scope, cf_error *err)
+/* Each kind with an export hook adds its documents, given the projects. */
+static int kinds_export(cf_export *out, const run *r, const cf_export_scope *scope, cf_error *err)
+{
+	cf_sem_export_project *projects = cf_xcalloc(r->np + 1, sizeof(*projects));
+	for (size_t k = 0; k < r->np; k++)
+		projects[k] = r->p[k].p;
+	cf_sem_export_ctx ctx = {.c = r->c, .scope = scope, .projects = projects, .nprojects = r->np};
+	int rc = CF_OK;
+	for (const cf_kind *const *k = cf_semaphore_provider.kinds; *k && rc == CF_OK; k++)
+		if ((*k)->export)
+			rc = (*k)->export(out, &ctx, err);
+	free(projects);
+	return rc;
+}
+
+int cf_sem_export(cf_export *out, cf_conn *conn, const cf_export_scope *scope, cf_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	run r = {.c = c};
+	run r = {.c = cf_sem_of(conn)};
 	int rc = pick_projects(&r, scope, err);
 	if (rc == CF_OK)
-		rc = read_lists(&r, scope->all || scope->agent_types, err);
+		rc = read_lists(&r, cf_export_wants(scope, "SelfHostedAgentType"), err);
 	if (rc == CF_OK)
 		rc = read_targets(&r, err);
 	if (rc == CF_OK)
 		rc = read_role_names(&r, err);
 	if (rc == CF_OK)
 		rc = build_docs(out, &r, err);
+	if (rc == CF_OK)
+		rc = kinds_export(out, &r, scope, err);
 	if (rc != CF_OK)
 		cf_export_clear(out);
 	for (size_t k = 0; k < r.np; k++) {
@@ -395,122 +413,5 @@ int cf_sem_export(cf_export *out, cf_sem_client *c, const cf_export_scope *scope
 	cJSON_Delete(r.listing);
 	cJSON_Delete(r.agents);
 	cJSON_Delete(r.roles);
-	return rc;
-}
-
-void cf_export_clear(cf_export *e)
-{
-	for (size_t i = 0; i < e->count; i++) {
-		free(e->docs[i].folder);
-		free(e->docs[i].file);
-		cJSON_Delete(e->docs[i].doc);
-	}
-	free(e->docs);
-	memset(e, 0, sizeof(*e));
-}
-
-/* ---- writing ---- */
-
-static char *doc_path(const char *dir, const cf_export_doc *d)
-{
-	return cf_xasprintf("%s/%s/%s", dir, d->folder, d->file);
-}
-
-/* Every file that would be replaced is found before anything is written, so
- * a refused export leaves the directory as it was. */
-static int refuse_existing(const cf_export *e, const char *dir, cf_error *err)
-{
-	size_t found = 0;
-	char *first = NULL;
-	for (size_t i = 0; i < e->count; i++) {
-		char *path = doc_path(dir, &e->docs[i]);
-		struct stat st;
-		if (lstat(path, &st) == 0 && found++ == 0)
-			first = path;
-		else
-			free(path);
-	}
-	int rc = CF_OK;
-	if (found > 1)
-		rc = cf_error_set(err, CF_EIO, "%s already exists (and %zu more files): export never overwrites "
-				  "a file (--force does)", first, found - 1);
-	else if (found)
-		rc = cf_error_set(err, CF_EIO, "%s already exists: export never overwrites a file (--force does)",
-				  first);
-	free(first);
-	return rc;
-}
-
-static int write_all(int fd, const char *text)
-{
-	size_t len = strlen(text), done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* Into a hidden temporary beside the file (no *.yaml, so a validate running
- * meanwhile never reads it), then into place: rename with force, else link,
- * which fails rather than replace a file that appeared in the meantime. */
-static int write_atomically(const char *folder, const char *file, const char *text, bool force, cf_error *err)
-{
-	char *path = cf_xasprintf("%s/%s", folder, file);
-	char *tmp = cf_xasprintf("%s/.%s.XXXXXX", folder, file);
-	mode_t mask = umask(0);
-	umask(mask);
-	int fd = mkstemp(tmp);
-	int rc = CF_OK;
-	if (fd < 0 || fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, text) != 0)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", fd < 0 ? folder : tmp, strerror(errno));
-	if (fd >= 0 && close(fd) != 0 && rc == CF_OK)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", tmp, strerror(errno));
-	if (rc == CF_OK && force && rename(tmp, path) != 0)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-	if (rc == CF_OK && !force && link(tmp, path) != 0) {
-		if (errno == EEXIST)
-			rc = cf_error_set(err, CF_EIO, "%s already exists: export never overwrites a file (--force does)",
-					  path);
-		else if ((errno != EPERM && errno != EOPNOTSUPP) || rename(tmp, path) != 0)
-			rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno)); /* no hard links: rename */
-	}
-	if (fd >= 0)
-		unlink(tmp); /* gone already after a rename */
-	free(tmp);
-	free(path);
-	return rc;
-}
-
-int cf_export_write(char **stream, const cf_export *e, const char *dir, bool force, cf_error *err)
-{
-	*stream = NULL;
-	if (!dir) {
-		cJSON *docs = cJSON_CreateArray();
-		for (size_t i = 0; i < e->count; i++)
-			cJSON_AddItemReferenceToArray(docs, e->docs[i].doc);
-		int rc = cf_yaml_emit(stream, docs, err);
-		cJSON_Delete(docs);
-		return rc;
-	}
-	int rc = force ? CF_OK : refuse_existing(e, dir, err);
-	for (size_t i = 0; i < e->count && rc == CF_OK; i++) {
-		cJSON *one = cJSON_CreateArray();
-		cJSON_AddItemReferenceToArray(one, e->docs[i].doc);
-		char *text = NULL;
-		char *folder = cf_xasprintf("%s/%s", dir, e->docs[i].folder);
-		rc = cf_yaml_emit(&text, one, err);
-		if (rc == CF_OK)
-			rc = cf_mkdirs(folder, 0755, err);
-		if (rc == CF_OK)
-			rc = write_atomically(folder, e->docs[i].file, text, force, err);
-		cJSON_Delete(one);
-		free(folder);
-		free(text);
-	}
 	return rc;
 }

@@ -12,8 +12,8 @@
  */
 #include "reconciler/apply.h"
 #include "reconciler/codec.h"
-#include "reconciler/semaphore/api.h"
-#include "reconciler/semaphore/kinds.h"
+#include "reconciler/providers/semaphore/api.h"
+#include "reconciler/providers/semaphore/kinds.h"
 #include "reconciler/suggest.h"
 
 #include <stdio.h>
@@ -374,8 +374,9 @@ static int read_role_names(cf_live *live, const cf_resource_set *set, cf_sem_cli
 	return rc;
 }
 
-int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_error *err)
 {
+	cf_sem_client *c = cf_sem_of(conn);
 	int rc = read_lists(live, set, c, err);
 	if (rc == CF_OK)
 		rc = read_secrets(live, c, err);
@@ -491,7 +492,7 @@ static int poll_sync(void *ud, cf_error *err)
 /* Waits until the target has left SYNCING; UNUSABLE is a failure. */
 static int wait_synced(cf_apply_ctx *ctx, const cf_change *ch, const char *id, cf_error *err)
 {
-	sync_poll sp = {.client = ctx->client, .id = id};
+	sync_poll sp = {.client = cf_sem_of(ctx->conn), .id = id};
 	int rc = cf_apply_wait_for(ctx, "SYNCING", poll_sync, &sp, err);
 	if (rc == CF_ETIMEOUT)
 		rc = cf_error_set(err, CF_ETIMEOUT, "%s: still SYNCING after the wait timeout", ch->address);
@@ -520,7 +521,7 @@ static int poll_gone(void *ud, cf_error *err)
 
 static int wait_gone(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	sync_poll sp = {.client = ctx->client, .id = ch->id};
+	sync_poll sp = {.client = cf_sem_of(ctx->conn), .id = ch->id};
 	int rc = cf_apply_wait_for(ctx, "listed", poll_gone, &sp, err);
 	if (rc == CF_ETIMEOUT)
 		rc = cf_error_set(err, CF_ETIMEOUT, "%s: deleted, but still listed after the wait timeout",
@@ -564,7 +565,7 @@ static void suggest_role(cf_apply_ctx *ctx, cf_error *err)
 
 int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	cf_sem_client *c = ctx->client;
+	cf_sem_client *c = cf_sem_of(ctx->conn);
 	int rc = CF_OK;
 	if (live_syncing(ch))
 		rc = wait_synced(ctx, ch, ch->id, err);

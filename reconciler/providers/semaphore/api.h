@@ -14,7 +14,13 @@
 #define CF_SEM_API_H
 
 #include <stdbool.h>
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
+
+/* The API client of a connection the Semaphore provider opened. */
+static inline cf_sem_client *cf_sem_of(cf_conn *c)
+{
+	return c->impl;
+}
 
 /* projects.c: projects and roles */
 int cf_sem_project_get(cJSON **out, cf_sem_client *c, const char *name, cf_error *err); /* cached */

@@ -6,10 +6,10 @@
 #define CF_SEM_REFRESH_H
 
 #include "reconciler/live.h"
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
 
 /* A project the specs name that does not exist goes to diags (CF_EINVALID). */
-int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_sem_client *c, cf_diags *diags,
+int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
 		   cf_error *err);
 
 #endif

@@ -3,7 +3,7 @@
  * most `parallelism` in flight; a call that fails in a retryable way is put
  * back with a time before which it may not start again.
  */
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
 
 #include <curl/curl.h>
 #include <stdarg.h>
@@ -24,7 +24,7 @@ struct cf_sem_client {
 	unsigned long over; /* calls finished, for progress */
 	void (*on_progress)(void *ud, unsigned long done);
 	void *progress_ud;
-	void (*on_trace)(void *ud, const cf_sem_trace *t);
+	void (*on_trace)(void *ud, const cf_trace *t);
 	void *trace_ud;
 	unsigned int seed;
 };
@@ -97,7 +97,7 @@ void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned l
 	c->progress_ud = ud;
 }
 
-void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_sem_trace *t), void *ud)
+void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_trace *t), void *ud)
 {
 	c->on_trace = fn;
 	c->trace_ud = ud;
@@ -338,7 +338,7 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 {
 	bool done = settle(c, call, cc);
 	if (c->on_trace) {
-		cf_sem_trace t = {.method = call->method, .path = call->path, .status = call->status,
+		cf_trace t = {.method = call->method, .path = call->path, .status = call->status,
 				  .failure = call->status ? NULL : call->too_big ? "answer too large"
 								     : curl_easy_strerror(cc),
 				  .attempt = call->attempts, .retrying = !done,

@@ -4,9 +4,10 @@
  * each kind reads its own resources in parallel batches. A project a manifest names but the organisation lacks is a spec
  * problem, reported at the manifest.
  */
-#include "reconciler/semaphore/refresh.h"
+#include "reconciler/providers/semaphore/refresh.h"
 #include "reconciler/diff.h"
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
+#include "reconciler/providers/semaphore/kinds.h"
 #include "reconciler/strmap.h"
 
 #include <stdlib.h>
@@ -89,21 +90,23 @@ static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_cl
 	return diags->count > before ? CF_EINVALID : CF_OK;
 }
 
-int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_sem_client *c, cf_diags *diags,
+int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
 		   cf_error *err)
 {
+	cf_sem_client *c = cf_sem_of(conn);
 	cf_live *live = cf_xcalloc(1, sizeof(*live));
 	int rc = CF_OK;
 	if (any(set, has_project))
 		rc = resolve_projects(live, set, c, diags, err);
 	if (rc == CF_OK)
 		rc = same_resource_twice(live, set, diags);
-	for (size_t k = 0; cf_kinds[k] && rc == CF_OK; k++) {
+	const cf_kind *const *kinds = cf_semaphore_provider.kinds;
+	for (size_t k = 0; kinds[k] && rc == CF_OK; k++) {
 		bool used = false;
 		for (size_t i = 0; i < set->count && !used; i++)
-			used = set->items[i].kind == cf_kinds[k];
+			used = set->items[i].kind == kinds[k];
 		if (used)
-			rc = cf_kinds[k]->read_live(live, set, c, err);
+			rc = kinds[k]->read_live(live, set, conn, err);
 	}
 	if (rc != CF_OK) {
 		cf_live_free(live);

@@ -6,7 +6,7 @@
  * be changed but never marked absent.
  */
 #include "reconciler/kind.h"
-#include "reconciler/semaphore/kinds.h"
+#include "reconciler/providers/semaphore/kinds.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,9 +18,8 @@
 #define MAX_SELECTOR_BYTES 100
 
 static const cf_field rule_fields[] = {
-	{"selector", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
-	{"age", CF_T_STR, CF_F_REQUIRED, NULL, NULL, AGE_PATTERN,
-	 "a number from 1 to 12 and day(s), week(s), month(s) or year(s), such as '2 weeks'"},
+	{.key = "selector", .type = CF_T_STR, .flags = CF_F_REQUIRED},
+	{.key = "age", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = AGE_PATTERN, .match_words = "a number from 1 to 12 and day(s), week(s), month(s) or year(s), such as '2 weeks'"},
 	CF_FIELDS_END,
 };
 
@@ -32,9 +31,9 @@ static const char *const levels[] = {
 };
 
 static const cf_field spec_fields[] = {
-	{"project_level_retention_policies", CF_T_LIST, 0, rule_fields, NULL, NULL, NULL},
-	{"workflow_level_retention_policies", CF_T_LIST, 0, rule_fields, NULL, NULL, NULL},
-	{"job_level_retention_policies", CF_T_LIST, 0, rule_fields, NULL, NULL, NULL},
+	{.key = "project_level_retention_policies", .type = CF_T_LIST, .fields = rule_fields},
+	{.key = "workflow_level_retention_policies", .type = CF_T_LIST, .fields = rule_fields},
+	{.key = "job_level_retention_policies", .type = CF_T_LIST, .fields = rule_fields},
 	CF_SPEC_OUTPUT_ONLY,
 	CF_FIELDS_END,
 };
@@ -83,6 +82,8 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 
 const cf_kind cf_sem_retention_kind = {
 	.name = "ArtifactRetentionPolicy",
+	.api_version = "v1alpha",
+	.noun = "retention policy",
 	.fields = document_fields,
 	.has_project = true,
 	.has_name = false,
@@ -90,8 +91,6 @@ const cf_kind cf_sem_retention_kind = {
 			  "(write the rules you want instead)",
 	.check = check,
 	.diff = cf_sem_retention_diff,
-	.order = 3,
-	.delete_order = 2,
 	.has_active = false,
 	.read_live = cf_sem_retention_read_live,
 	.apply = cf_sem_retention_apply,

@@ -7,8 +7,8 @@
  * a create. There is no delete.
  */
 #include "reconciler/apply.h"
-#include "reconciler/semaphore/api.h"
-#include "reconciler/semaphore/kinds.h"
+#include "reconciler/providers/semaphore/api.h"
+#include "reconciler/providers/semaphore/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +91,9 @@ static int rule_count(const cJSON *policy)
 	return n;
 }
 
-int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_error *err)
 {
+	cf_sem_client *c = cf_sem_of(conn);
 	const cf_resource **want = cf_xcalloc(set->count + 1, sizeof(*want));
 	char **paths = cf_xcalloc(set->count + 1, sizeof(char *));
 	size_t n = 0;
@@ -143,7 +144,7 @@ int cf_sem_retention_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err
 		cJSON_AddItemToObject(body, levels[l], rules ? cJSON_Duplicate(rules, 1) : cJSON_CreateArray());
 	}
 	cJSON *out = NULL;
-	int rc = cf_sem_retention_set(&out, ctx->client, body, err);
+	int rc = cf_sem_retention_set(&out, cf_sem_of(ctx->conn), body, err);
 	cJSON_Delete(out);
 	cJSON_Delete(body);
 	return rc;

@@ -3,7 +3,7 @@
  * the same project for every target of it) or all of them page by page, and
  * the names of the roles that deployment targets' rules hold by id.
  */
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * leading 0 kept), the API's type being a string.
  */
 #include "reconciler/kind.h"
-#include "reconciler/semaphore/kinds.h"
+#include "reconciler/providers/semaphore/kinds.h"
 
 #include <string.h>
 
@@ -17,27 +17,26 @@ static const char *const origin_words[] = {
 	"assignment_origin_agent", "assignment_origin_aws_sts", NULL};
 
 static const cf_field aws_fields[] = {
-	{"account_id", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
-	{"role_name_patterns", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
+	{.key = "account_id", .type = CF_T_STR, .flags = CF_F_REQUIRED},
+	{.key = "role_name_patterns", .type = CF_T_STR, .flags = CF_F_REQUIRED},
 	CF_FIELDS_END,
 };
 
 static const cf_field name_settings_fields[] = {
-	{"assignment_origin", CF_T_STR, 0, NULL, origin_words, NULL, NULL},
-	{"release_after", CF_T_INT, 0, NULL, NULL, NULL, NULL},
-	{"aws", CF_T_MAP, 0, aws_fields, NULL, NULL, NULL},
+	{.key = "assignment_origin", .type = CF_T_STR, .one_of = origin_words},
+	{.key = "release_after", .type = CF_T_INT},
+	{.key = "aws", .type = CF_T_MAP, .fields = aws_fields},
 	CF_FIELDS_END,
 };
 
 static const cf_field spec_fields[] = {
-	{"agent_name_settings", CF_T_MAP, 0, name_settings_fields, NULL, NULL, NULL},
+	{.key = "agent_name_settings", .type = CF_T_MAP, .fields = name_settings_fields},
 	CF_SPEC_OUTPUT_ONLY,
 	CF_FIELDS_END,
 };
 
 static const cf_field metadata_fields[] = {
-	{"name", CF_T_STR, CF_F_REQUIRED, NULL, NULL, "s1-[A-Za-z0-9_-]+",
-	 "s1- followed by letters, digits, _ or -"},
+	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "s1-[A-Za-z0-9_-]+", .match_words = "s1- followed by letters, digits, _ or -"},
 	CF_ENSURE_FIELD,
 	CF_METADATA_OUTPUT_ONLY,
 	CF_FIELDS_END,
@@ -71,14 +70,14 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 
 const cf_kind cf_sem_agent_type_kind = {
 	.name = "SelfHostedAgentType",
+	.api_version = "v1alpha",
+	.noun = "agent type",
 	.fields = document_fields,
 	.has_project = false,
 	.has_name = true,
 	.absent_refusal = NULL,
 	.check = check,
 	.diff = cf_sem_agent_type_diff,
-	.order = 0,
-	.delete_order = 1,
 	.has_active = false,
 	.read_live = cf_sem_agent_type_read_live,
 	.apply = cf_sem_agent_type_apply,

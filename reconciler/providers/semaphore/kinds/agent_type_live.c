@@ -10,8 +10,8 @@
  * (token_file.h) so that no token is ever lost without the next plan saying so.
  */
 #include "reconciler/apply.h"
-#include "reconciler/semaphore/api.h"
-#include "reconciler/semaphore/kinds.h"
+#include "reconciler/providers/semaphore/api.h"
+#include "reconciler/providers/semaphore/kinds.h"
 #include "reconciler/token_file.h"
 
 #include <errno.h>
@@ -35,8 +35,9 @@ const cf_diff_field cf_sem_agent_type_diff[] = {
 	{.name = NULL},
 };
 
-int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_error *err)
 {
+	cf_sem_client *c = cf_sem_of(conn);
 	cJSON *list = NULL;
 	int rc = cf_sem_agent_type_list(&list, c, err);
 	const cJSON *a;
@@ -104,14 +105,14 @@ static int create_agent_type(cf_apply_ctx *ctx, const cf_change *ch, const cJSON
 	cJSON *out = NULL;
 	int rc = cf_token_mark_pending(dir, ch->name, err);
 	if (rc == CF_OK)
-		rc = cf_sem_agent_type_create(&out, &token, ctx->client, body, err);
+		rc = cf_sem_agent_type_create(&out, &token, cf_sem_of(ctx->conn), body, err);
 	if (rc == CF_OK && !token) {
 		rc = cf_error_set(err, CF_EAPI, "%s: created, but the answer with its registration token was "
 				  "lost; the next plan deletes and creates it again", ch->address);
 	} else if (rc == CF_OK && cf_token_write(&path, dir, ch->name, token, err) != CF_OK) {
 		char *why = cf_xstrdup(err->message);
 		cf_error_clear(err);
-		if (cf_sem_agent_type_delete(ctx->client, ch->name, err) == CF_OK) {
+		if (cf_sem_agent_type_delete(cf_sem_of(ctx->conn), ch->name, err) == CF_OK) {
 			cf_token_forget(dir, ch->name);
 			rc = cf_error_set(err, CF_EIO, "%s: the registration token could not be written (%s); the "
 					  "agent type was deleted again, so the next apply creates it afresh",
@@ -157,12 +158,12 @@ static int poll_drained(void *ud, cf_error *err)
 
 static int delete_agent_type(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	drain d = {.client = ctx->client, .name = ch->name};
+	drain d = {.client = cf_sem_of(ctx->conn), .name = ch->name};
 	int rc = cf_apply_wait_for(ctx, "waiting for busy agents", poll_drained, &d, err);
 	if (rc == CF_ETIMEOUT)
 		return cf_error_set(err, CF_ETIMEOUT, "%s: %d agent%s still busy after the wait timeout; "
 				    "not deleted", ch->address, d.agents, d.agents == 1 ? " is" : "s are");
-	return rc == CF_OK ? cf_sem_agent_type_delete(ctx->client, ch->name, err) : rc;
+	return rc == CF_OK ? cf_sem_agent_type_delete(cf_sem_of(ctx->conn), ch->name, err) : rc;
 }
 
 int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
@@ -176,7 +177,7 @@ int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *er
 		if (rc == CF_OK)
 			rc = create_agent_type(ctx, ch, body, err);
 	} else if (ch->action == CF_UPDATE) {
-		rc = cf_sem_agent_type_update(&out, ctx->client, body, err);
+		rc = cf_sem_agent_type_update(&out, cf_sem_of(ctx->conn), body, err);
 	} else if (ch->action == CF_DELETE) {
 		rc = delete_agent_type(ctx, ch, err);
 		if (rc == CF_OK) {

@@ -1,6 +1,6 @@
 /*
- * kinds: the Semaphore hooks and diff tables that the cf_kind tables of
- * spec_*.c point at (kind_*.c implement them).
+ * kinds: the Semaphore kinds, one cf_kind table each (kinds/X.c), and the
+ * hooks of the kinds that span two files (kinds/X_live.c).
  */
 #ifndef CF_SEM_KINDS_H
 #define CF_SEM_KINDS_H
@@ -8,16 +8,23 @@
 #include "reconciler/apply.h"
 #include "reconciler/diff.h"
 #include "reconciler/live.h"
+#include "reconciler/provider.h"
+
+extern const cf_provider cf_semaphore_provider;
+
+extern const cf_kind cf_sem_agent_type_kind;
+extern const cf_kind cf_sem_target_kind;
+extern const cf_kind cf_sem_retention_kind;
 
 extern const cf_diff_field cf_sem_agent_type_diff[];
 extern const cf_diff_field cf_sem_target_diff[];
 extern const cf_diff_field cf_sem_retention_diff[];
 
-int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, struct cf_sem_client *c,
+int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, struct cf_conn *c,
 				cf_error *err);
-int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, struct cf_sem_client *c,
+int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, struct cf_conn *c,
 			    cf_error *err);
-int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, struct cf_sem_client *c,
+int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, struct cf_conn *c,
 			       cf_error *err);
 
 int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);

@@ -5,7 +5,7 @@
  * holds the only copy of the registration token: after a failure the agent
  * type is looked up, and created again only if it is not there.
  */
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * are only ever read as MD5s (include_secrets=true); every mutation but
  * activate and deactivate carries the caller's unique_token.
  */
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
 
 #include <stdlib.h>
 #include <string.h>

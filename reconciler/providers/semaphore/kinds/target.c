@@ -15,7 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/kind.h"
 #include "reconciler/manifest.h"
-#include "reconciler/semaphore/kinds.h"
+#include "reconciler/providers/semaphore/kinds.h"
 #include "reconciler/codec.h"
 
 #include <pcre2.h>
@@ -33,62 +33,60 @@ static const char *const object_types[] = {"BRANCH", "TAG", "PR", NULL};
 static const char *const match_modes[] = {"ALL", "EXACT", "REGEX", NULL};
 
 static const cf_field subject_rule_fields[] = {
-	{"type", CF_T_STR, CF_F_REQUIRED, NULL, subject_types, NULL, NULL},
-	{"subject_id", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"git_login", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{.key = "type", .type = CF_T_STR, .flags = CF_F_REQUIRED, .one_of = subject_types},
+	{.key = "subject_id", .type = CF_T_STR},
+	{.key = "git_login", .type = CF_T_STR},
 	CF_FIELDS_END,
 };
 
 static const cf_field object_rule_fields[] = {
-	{"type", CF_T_STR, CF_F_REQUIRED, NULL, object_types, NULL, NULL},
-	{"match_mode", CF_T_STR, 0, NULL, match_modes, NULL, NULL},
-	{"pattern", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{.key = "type", .type = CF_T_STR, .flags = CF_F_REQUIRED, .one_of = object_types},
+	{.key = "match_mode", .type = CF_T_STR, .one_of = match_modes},
+	{.key = "pattern", .type = CF_T_STR},
 	CF_FIELDS_END,
 };
 
 static const cf_field value_from_fields[] = {
-	{"env", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"file", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{.key = "env", .type = CF_T_STR},
+	{.key = "file", .type = CF_T_STR},
 	CF_FIELDS_END,
 };
 
 static const cf_field env_var_fields[] = {
-	{"name", CF_T_STR, CF_F_REQUIRED, NULL, NULL, "[a-zA-Z_][a-zA-Z0-9_]*",
-	 "a letter or _ followed by letters, digits or _"},
-	{"value", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"valueFrom", CF_T_MAP, 0, value_from_fields, NULL, NULL, NULL},
+	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[a-zA-Z_][a-zA-Z0-9_]*", .match_words = "a letter or _ followed by letters, digits or _"},
+	{.key = "value", .type = CF_T_STR},
+	{.key = "valueFrom", .type = CF_T_MAP, .fields = value_from_fields},
 	CF_FIELDS_END,
 };
 
 static const cf_field file_fields[] = {
-	{"path", CF_T_STR, CF_F_REQUIRED, NULL, NULL, NULL, NULL},
-	{"content", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"source", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{.key = "path", .type = CF_T_STR, .flags = CF_F_REQUIRED},
+	{.key = "content", .type = CF_T_STR},
+	{.key = "source", .type = CF_T_STR},
 	CF_FIELDS_END,
 };
 
 static const cf_field spec_fields[] = {
-	{"active", CF_T_BOOL, 0, NULL, NULL, NULL, NULL},
-	{"bookmark_parameter1", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"bookmark_parameter2", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"bookmark_parameter3", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"subject_rules", CF_T_LIST, 0, subject_rule_fields, NULL, NULL, NULL},
-	{"object_rules", CF_T_LIST, 0, object_rule_fields, NULL, NULL, NULL},
-	{"env_vars", CF_T_LIST, 0, env_var_fields, NULL, NULL, NULL},
-	{"files", CF_T_LIST, 0, file_fields, NULL, NULL, NULL},
+	{.key = "active", .type = CF_T_BOOL},
+	{.key = "bookmark_parameter1", .type = CF_T_STR},
+	{.key = "bookmark_parameter2", .type = CF_T_STR},
+	{.key = "bookmark_parameter3", .type = CF_T_STR},
+	{.key = "subject_rules", .type = CF_T_LIST, .fields = subject_rule_fields},
+	{.key = "object_rules", .type = CF_T_LIST, .fields = object_rule_fields},
+	{.key = "env_vars", .type = CF_T_LIST, .fields = env_var_fields},
+	{.key = "files", .type = CF_T_LIST, .fields = file_fields},
 	CF_SPEC_OUTPUT_ONLY,
 	/* output-only: the target's latest deployment, which the API answers
 	 * with (public-api deployments_client/response_formatter.ex) and sem prints */
-	{"last_deployment", CF_T_IGNORE, 0, NULL, NULL, NULL, NULL},
+	{.key = "last_deployment", .type = CF_T_IGNORE},
 	CF_FIELDS_END,
 };
 
 static const cf_field metadata_fields[] = {
-	{"name", CF_T_STR, CF_F_REQUIRED, NULL, NULL, "[A-Za-z0-9_.-]{1,255}",
-	 "1 to 255 letters, digits, _, . or -"},
+	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[A-Za-z0-9_.-]{1,255}", .match_words = "1 to 255 letters, digits, _, . or -"},
 	CF_PROJECT_FIELDS,
-	{"description", CF_T_STR, 0, NULL, NULL, NULL, NULL},
-	{"url", CF_T_STR, 0, NULL, NULL, NULL, NULL},
+	{.key = "description", .type = CF_T_STR},
+	{.key = "url", .type = CF_T_STR},
 	CF_ENSURE_FIELD,
 	CF_METADATA_OUTPUT_ONLY,
 	CF_FIELDS_END,
@@ -345,14 +343,14 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 
 const cf_kind cf_sem_target_kind = {
 	.name = "DeploymentTarget",
+	.api_version = "v1alpha",
+	.noun = "target",
 	.fields = document_fields,
 	.has_project = true,
 	.has_name = true,
 	.absent_refusal = NULL,
 	.check = check,
 	.diff = cf_sem_target_diff,
-	.order = 1,
-	.delete_order = 0,
 	.has_active = true,
 	.read_live = cf_sem_target_read_live,
 	.apply = cf_sem_target_apply,

@@ -3,7 +3,7 @@
  * environment, then the sem CLI's ~/.sem.yaml, so a user already logged in
  * with `sem connect` needs no setup. The token is read, never printed.
  */
-#include "reconciler/semaphore/client.h"
+#include "reconciler/providers/semaphore/client.h"
 #include "reconciler/urlpolicy.h"
 
 #include <curl/curl.h>
@@ -147,7 +147,7 @@ static int from_sem_yaml(cf_sem_config *cfg, const char *home, const char *conte
 	return rc;
 }
 
-int cf_sem_config_resolve(cf_sem_config *cfg, const cf_sem_settings *in, cf_error *err)
+int cf_sem_config_resolve(cf_sem_config *cfg, const cf_conn_settings *in, cf_error *err)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->connect_timeout_ms = 10000;

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 #include "reconciler/error.h"
+#include "reconciler/provider.h"
 
 typedef struct cf_sem_config {
 	char *base_url; /* scheme://host[:port]/api/v1alpha */
@@ -35,18 +36,12 @@ typedef struct cf_sem_config {
 	char *sem_context;           /* the ~/.sem.yaml context the settings came from, or NULL */
 } cf_sem_config;
 
-/* Where the connection settings come from. Explicit values win; then
- * SEMAPHORE_ORG_URL and SEMAPHORE_API_TOKEN; when neither a URL nor a token
- * is given, the sem CLI's ~/.sem.yaml (its active context, or context). */
-typedef struct cf_sem_settings {
-	const char *org_url;    /* --org-url */
-	const char *token_file; /* --token-file */
-	const char *context;    /* --context */
-	const char *home;       /* NULL: $HOME */
-} cf_sem_settings;
+/* The connection settings (provider.h cf_conn_settings): explicit values
+ * win; then SEMAPHORE_ORG_URL and SEMAPHORE_API_TOKEN; when neither a URL nor
+ * a token is given, the sem CLI's ~/.sem.yaml (its active context, or context). */
 
 /* Fills cfg (defaults included); cf_sem_config_clear frees it. */
-int cf_sem_config_resolve(cf_sem_config *cfg, const cf_sem_settings *in, cf_error *err);
+int cf_sem_config_resolve(cf_sem_config *cfg, const cf_conn_settings *in, cf_error *err);
 void cf_sem_config_clear(cf_sem_config *cfg);
 
 /* "acme.semaphoreci.com" -> "https://acme.semaphoreci.com/api/v1alpha".
@@ -62,19 +57,8 @@ unsigned long cf_sem_client_requests(const cf_sem_client *c);
 /* Calls fn after every call that is over, with how many are over so far. */
 void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned long done), void *ud);
 
-/* One attempt of a request, for --debug: what was asked and how it ended.
- * Never a header or a body (they carry the token and secrets). */
-typedef struct cf_sem_trace {
-	const char *method;
-	const char *path;   /* after the base URL, query included */
-	long status;        /* HTTP status, 0 when none came */
-	const char *failure; /* no status: the transport's reason, else NULL */
-	int attempt;        /* 1 for the first */
-	bool retrying;      /* another attempt will follow */
-	long ms;            /* how long this attempt took */
-} cf_sem_trace;
 /* Calls fn after every attempt of every request (NULL: no tracing). */
-void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_sem_trace *t), void *ud);
+void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_trace *t), void *ud);
 
 enum {
 	CF_SEM_IDEMPOTENT = 1u, /* safe to send again: GET, or a mutation with a unique_token */

@@ -2,7 +2,7 @@
  * retention: artifact retention policies, one per project. There is no
  * delete; a POST replaces the whole policy, so sending it again is harmless.
  */
-#include "reconciler/semaphore/api.h"
+#include "reconciler/providers/semaphore/api.h"
 
 #include <stdlib.h>
 
