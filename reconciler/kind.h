@@ -51,9 +51,14 @@ typedef struct cf_kind {
 	const struct cf_diff_field *diff; /* the order is the provider's phase list */
 	bool has_active;  /* spec.active (default true) plans activate and deactivate */
 	/* Reads the live resources of this kind that the specs are about, and
-	 * the others in scope (unmanaged), into live. */
+	 * the others in scope (unmanaged), into live. Spec problems only the live
+	 * state shows (a Project manifest for a project that does not exist) go
+	 * to diags, at the manifest (cf_resource_diag), and make it CF_EINVALID. */
 	int (*read_live)(struct cf_live *live, const struct cf_resource_set *set,
-			 struct cf_conn *c, cf_error *err);
+			 struct cf_conn *c, cf_diags *diags, cf_error *err);
+	/* Optional: rules between manifests, checked once every file is loaded
+	 * (a Task for a project whose Project manifest lists its tasks). */
+	void (*check_set)(const struct cf_resource_set *set, cf_diags *diags);
 	/* Carries out one change of this kind. */
 	int (*apply)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);
 	/* Optional: why a live resource needs a repair though its fields match

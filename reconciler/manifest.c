@@ -320,6 +320,10 @@ int cf_manifest_load_opts(cf_resource_set **out, const cf_source *src, const cf_
 		free(buf);
 	}
 	check_duplicates(set, diags);
+	const cf_kind *k;
+	for (size_t i = 0; (k = cf_kind_nth(i)); i++)
+		if (k->check_set)
+			k->check_set(set, diags);
 	bool invalid = cf_diags_count(diags, CF_SEV_ERROR) > errors_before;
 	cf_diags_sort(diags);
 	if (invalid) {

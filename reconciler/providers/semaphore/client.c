@@ -152,10 +152,21 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* A path under /api/ names another API of the same host (secrets live at
+ * /api/v1beta and /api/v1): the base URL's /api/v1alpha gives way to it, not
+ * a path appended to it. */
+static char *full_url(const cf_sem_client *c, const char *path)
+{
+	const char *api = strncmp(path, "/api/", 5) == 0 ? strstr(c->cfg.base_url, "/api/") : NULL;
+	if (api)
+		return cf_xasprintf("%.*s%s", (int)(api - c->cfg.base_url), c->cfg.base_url, path);
+	return cf_xasprintf("%s%s", c->cfg.base_url, path);
+}
+
 static void start(cf_sem_client *c, cf_sem_call *call)
 {
 	CURL *e = curl_easy_init();
-	char *url = cf_xasprintf("%s%s", c->cfg.base_url, call->path);
+	char *url = full_url(c, call->path);
 	struct curl_slist *h = NULL;
 	h = curl_slist_append(h, c->auth_header);
 	h = curl_slist_append(h, "Accept: application/json");

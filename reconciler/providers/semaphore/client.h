@@ -67,7 +67,9 @@ enum {
 typedef struct cf_sem_call {
 	/* in */
 	const char *method;
-	char *path;  /* after the base URL, query included; owned */
+	char *path;  /* after the base URL, query included; owned. A path that
+		      * starts with /api/ replaces the base URL's /api/v1alpha
+		      * ("/api/v1beta/secrets"). */
 	char *body;  /* JSON, or NULL; owned */
 	unsigned flags;
 	/* Optional: applied to the parsed answer as soon as it arrives (a batch

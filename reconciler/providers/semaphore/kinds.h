@@ -21,11 +21,11 @@ extern const cf_diff_field cf_sem_target_diff[];
 extern const cf_diff_field cf_sem_retention_diff[];
 
 int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, struct cf_conn *c,
-				cf_error *err);
+				cf_diags *diags, cf_error *err);
 int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, struct cf_conn *c,
-			    cf_error *err);
+			    cf_diags *diags, cf_error *err);
 int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, struct cf_conn *c,
-			       cf_error *err);
+			       cf_diags *diags, cf_error *err);
 
 int cf_sem_agent_type_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);
 int cf_sem_agent_type_preflight(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err);

@@ -106,7 +106,7 @@ int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_conn *conn, cf_
 		for (size_t i = 0; i < set->count && !used; i++)
 			used = set->items[i].kind == kinds[k];
 		if (used)
-			rc = kinds[k]->read_live(live, set, conn, err);
+			rc = kinds[k]->read_live(live, set, conn, diags, err);
 	}
 	if (rc != CF_OK) {
 		cf_live_free(live);

@@ -77,10 +77,13 @@ const cf_kind cf_sem_agent_type_kind = {
 	.has_name = true,
 	.absent_refusal = NULL,
 	.check = check,
+	.check_set = NULL,
 	.diff = cf_sem_agent_type_diff,
 	.has_active = false,
 	.read_live = cf_sem_agent_type_read_live,
 	.apply = cf_sem_agent_type_apply,
 	.live_problem = cf_sem_agent_type_live_problem,
 	.preflight = cf_sem_agent_type_preflight,
+	.values_hidden = NULL,
+	.export = NULL,
 };

@@ -35,8 +35,10 @@ const cf_diff_field cf_sem_agent_type_diff[] = {
 	{.name = NULL},
 };
 
-int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_error *err)
+int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
+			     cf_error *err)
 {
+	(void)diags;
 	cf_sem_client *c = cf_sem_of(conn);
 	cJSON *list = NULL;
 	int rc = cf_sem_agent_type_list(&list, c, err);

@@ -90,10 +90,13 @@ const cf_kind cf_sem_retention_kind = {
 	.absent_refusal = "absent is not possible for a retention policy: the API cannot delete one "
 			  "(write the rules you want instead)",
 	.check = check,
+	.check_set = NULL,
 	.diff = cf_sem_retention_diff,
 	.has_active = false,
 	.read_live = cf_sem_retention_read_live,
 	.apply = cf_sem_retention_apply,
 	.live_problem = NULL,
 	.preflight = NULL,
+	.values_hidden = NULL,
+	.export = NULL,
 };

@@ -91,8 +91,10 @@ static int rule_count(const cJSON *policy)
 	return n;
 }
 
-int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_error *err)
+int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
+			     cf_error *err)
 {
+	(void)diags;
 	cf_sem_client *c = cf_sem_of(conn);
 	const cf_resource **want = cf_xcalloc(set->count + 1, sizeof(*want));
 	char **paths = cf_xcalloc(set->count + 1, sizeof(char *));

@@ -350,10 +350,13 @@ const cf_kind cf_sem_target_kind = {
 	.has_name = true,
 	.absent_refusal = NULL,
 	.check = check,
+	.check_set = NULL,
 	.diff = cf_sem_target_diff,
 	.has_active = true,
 	.read_live = cf_sem_target_read_live,
 	.apply = cf_sem_target_apply,
 	.live_problem = cf_sem_target_live_problem,
 	.preflight = NULL,
+	.values_hidden = NULL,
+	.export = NULL,
 };

@@ -374,8 +374,10 @@ static int read_role_names(cf_live *live, const cf_resource_set *set, cf_sem_cli
 	return rc;
 }
 
-int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_error *err)
+int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
+			     cf_error *err)
 {
+	(void)diags;
 	cf_sem_client *c = cf_sem_of(conn);
 	int rc = read_lists(live, set, c, err);
 	if (rc == CF_OK)
