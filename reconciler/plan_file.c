@@ -2,6 +2,7 @@
  * plan_file: writing, reading and checking saved plans.
  */
 #include "reconciler/plan_file.h"
+#include "reconciler/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,13 +79,9 @@ int cf_plan_file_write(const char *path, const cf_plan *plan, const cf_render_op
 	cJSON_AddItemToObject(root, "plan", cf_render_json_object(plan, ro));
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t len = strlen(text);
-	int rc = CF_OK;
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	char *line = cf_xasprintf("%s\n", text);
+	int rc = cf_file_write_atomic(path, line, strlen(line), CF_WRITE_PRIVATE, err);
+	free(line);
 	free(text);
 	return rc;
 }

@@ -2,6 +2,7 @@
  * reconcile: fetch, read at the ref, plan, report or apply, record.
  */
 #include "reconciler/reconcile.h"
+#include "reconciler/fileio.h"
 #include "reconciler/gitauth.h"
 #include "reconciler/gitsrc.h"
 #include "reconciler/render.h"
@@ -194,17 +195,13 @@ static void write_status(const cf_cycle *c, const char *path)
 		cJSON_AddNullToObject(st, "error");
 	char *text = cJSON_Print(st);
 	cJSON_Delete(st);
-	char *tmp = cf_xasprintf("%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (f && fputs(text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 && fsync(fileno(f)) == 0 &&
-	    fclose(f) == 0) {
-		rename(tmp, path); /* readers see the old status or the new one, never half */
-	} else {
-		if (f)
-			fclose(f);
-		unlink(tmp);
-	}
-	free(tmp);
+	char *line = cf_xasprintf("%s\n", text);
+	cf_error werr = {0};
+	/* readers see the old status or the new one, never half; a status that
+	 * cannot be written does not fail the cycle it reports */
+	cf_file_write_atomic(path, line, strlen(line), 0, &werr);
+	cf_error_clear(&werr);
+	free(line);
 	free(text);
 }
 

@@ -2,6 +2,7 @@
  * token_file: pending markers and atomic 0600 token files (see the header).
  */
 #include "reconciler/token_file.h"
+#include "reconciler/fileio.h"
 #include "reconciler/source.h"
 
 #include <errno.h>
@@ -24,23 +25,9 @@ char *cf_token_dir(const char *dir)
 	return cf_xasprintf("%s/.local/state/ciform/registration-tokens", home && *home ? home : ".");
 }
 
-/* Writes data to path through a temporary file in the same directory. */
 static int write_atomic(const char *path, const char *data, cf_error *err)
 {
-	char *tmp = cf_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	size_t len = strlen(data);
-	int rc = CF_OK;
-	if (fd < 0 || fchmod(fd, 0600) != 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) != 0)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-	if (fd >= 0 && close(fd) != 0 && rc == CF_OK)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-	if (rc == CF_OK && rename(tmp, path) != 0)
-		rc = cf_error_set(err, CF_EIO, "%s: %s", path, strerror(errno));
-	if (rc != CF_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	return cf_file_write_atomic(path, data, strlen(data), CF_WRITE_PRIVATE, err);
 }
 
 /* dir with its deepest existing ancestor resolved (symlinks and all);
