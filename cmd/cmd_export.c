@@ -2,10 +2,10 @@
  * ciform export: live resources -> manifests, to adopt what already exists.
  */
 #include "cmd/cli.h"
+#include "cmd/options.h"
 #include "reconciler/export.h"
 #include "reconciler/provider.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,85 +45,66 @@ static const char help[] =
 	"  --org-url URL, --token-file FILE, --context NAME: as for plan\n";
 
 typedef struct export_args {
-	const char **projects;
-	size_t nprojects;
+	opt_list projects;
 	const char *kinds[NORG_KINDS + 1]; /* the org-wide kinds asked for */
-	size_t nkinds;
+	bool flags[NORG_KINDS];
 	bool all, force;
 	const char *dir;
-	int parallelism;
+	long parallelism;
 	cf_conn_settings conn;
 } export_args;
 
 static int parse(export_args *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"project", required_argument, NULL, 'p'},   {"agent-types", no_argument, NULL, 'k'},
-		{"secrets", no_argument, NULL, 'k'},         {"notifications", no_argument, NULL, 'k'},
-		{"dashboards", no_argument, NULL, 'k'},      {"all", no_argument, NULL, 'A'},             {"dir", required_argument, NULL, 'd'},
-		{"force", no_argument, NULL, 'f'},           {"parallelism", required_argument, NULL, 'j'},
-		{"org-url", required_argument, NULL, 'u'},   {"token-file", required_argument, NULL, 't'},
-		{"context", required_argument, NULL, 'c'},   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	opt opts[NORG_KINDS + 10] = {
+		{.name = "project", .type = OPT_LIST, .to = &a->projects},
+		{.name = "all", .type = OPT_FLAG, .to = &a->all},
+		{.name = "dir", .type = OPT_STRING, .to = &a->dir},
+		{.name = "force", .type = OPT_FLAG, .to = &a->force},
+		{.name = "parallelism", .type = OPT_NUMBER, .to = &a->parallelism, .min = 1, .max = 64,
+		 .unit = "a number"},
+		{.name = "org-url", .type = OPT_STRING, .to = &a->conn.org_url},
+		{.name = "token-file", .type = OPT_STRING, .to = &a->conn.token_file},
+		{.name = "context", .type = OPT_STRING, .to = &a->conn.context},
 	};
-	int c, at = 0;
-	char *end;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, &at)) != -1) {
-		switch (c) {
-		case 'p':
-			a->projects = cf_xrealloc(a->projects, (a->nprojects + 1) * sizeof(*a->projects));
-			a->projects[a->nprojects++] = optarg;
-			break;
-		case 'k':
-			for (size_t k = 0; k < NORG_KINDS; k++)
-				if (!strcmp(opts[at].name, org_kinds[k].flag) && a->nkinds < NORG_KINDS)
-					a->kinds[a->nkinds++] = org_kinds[k].kind;
-			break;
-		case 'A': a->all = true; break;
-		case 'd': a->dir = optarg; break;
-		case 'f': a->force = true; break;
-		case 'j':
-			a->parallelism = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || a->parallelism < 1 || a->parallelism > 64)
-				return cli_usage_error("export", "--parallelism takes a number from 1 to 64, not '%s'", optarg);
-			break;
-		case 'u': a->conn.org_url = optarg; break;
-		case 't': a->conn.token_file = optarg; break;
-		case 'c': a->conn.context = optarg; break;
-		case 'h': fputs(help, stdout); return -1;
-		default: return cli_bad_option("export", argc, argv, c);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
-	if (!a->all && !a->nkinds && a->nprojects == 0)
+	for (size_t k = 0; k < NORG_KINDS; k++)
+		opts[8 + k] = (opt){.name = org_kinds[k].flag, .type = OPT_FLAG, .to = &a->flags[k]};
+	int rest;
+	int rc = opt_parse("export", help, opts, argc, argv, &rest);
+	if (rc >= 0)
+		return rc;
+	size_t nkinds = 0;
+	for (size_t k = 0; k < NORG_KINDS; k++)
+		if (a->flags[k])
+			a->kinds[nkinds++] = org_kinds[k].kind;
+	if (rest < argc)
+		return cli_usage_error("export", "unexpected argument '%s'", argv[rest]);
+	if (!a->all && !nkinds && a->projects.count == 0)
 		return cli_usage_error("export", "give --project NAME|UUID (repeatable), --agent-types, --secrets, "
 				       "--notifications, --dashboards or --all");
-	if (a->all && (a->nkinds || a->nprojects))
+	if (a->all && (nkinds || a->projects.count))
 		return cli_usage_error("export", "--all already exports every project and every kind");
 	if (a->force && !a->dir)
 		return cli_usage_error("export", "--force only applies with --dir");
-	return EXIT_OK;
+	return -1;
 }
 
 int cmd_export(int argc, char **argv)
 {
 	export_args a = {0};
 	int parsed = parse(&a, argc, argv);
-	if (parsed != EXIT_OK) {
-		free(a.projects);
-		return parsed < 0 ? EXIT_OK : parsed;
+	if (parsed >= 0) {
+		opt_list_free(&a.projects);
+		return parsed;
 	}
 	cf_error err = {0};
 	const cf_provider *p = cf_providers[0];
 	cf_conn *conn = NULL;
 	cf_export ex = {0};
 	char *stream = NULL;
-	const cf_export_scope scope = {.projects = a.projects, .nprojects = a.nprojects, .all = a.all,
+	const cf_export_scope scope = {.projects = a.projects.items, .nprojects = a.projects.count, .all = a.all,
 				       .kinds = a.kinds};
-	const cf_limits limits = {.parallelism = a.parallelism};
+	const cf_limits limits = {.parallelism = (int)a.parallelism};
 	int rc = p->connect(&conn, &a.conn, &limits, &err);
 	if (rc == CF_OK)
 		rc = p->export(&ex, conn, &scope, &err);
@@ -136,7 +117,7 @@ int cmd_export(int argc, char **argv)
 	else
 		cli_error("%s", err.message);
 	free(stream);
-	free(a.projects);
+	opt_list_free(&a.projects);
 	cf_export_clear(&ex);
 	cf_conn_close(conn);
 	cf_error_clear(&err);

@@ -10,10 +10,10 @@
  * log of months stays readable. A failed cycle's lines go to stderr.
  */
 #include "cmd/cli.h"
+#include "cmd/options.h"
 #include "reconciler/gitauth.h"
 #include "reconciler/reconcile.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +40,8 @@ static const char help[] =
 	"  --cache-dir DIR      default $XDG_CACHE_HOME/ciform (or ~/.cache/ciform)\n"
 	"  --verbose            print the plan every cycle (default: only when it changed)\n"
 	"  --parallelism N, --wait-timeout SECONDS, --registration-token-dir DIR,\n"
-	"  --org-url URL, --token-file FILE, --context NAME: as for plan and apply\n\n"
+	"  --replace-secrets, --org-url URL, --token-file FILE, --context NAME: as for plan\n"
+	"                       and apply\n\n"
 	"A private repository's credentials, kept in memory only:\n"
 	"  CIFORM_GIT_TOKEN     HTTP password (user CIFORM_GIT_USER, default x-access-token)\n"
 	"  CIFORM_GIT_ASKPASS   else (or GIT_ASKPASS) a program asked for user and password\n";
@@ -138,57 +139,34 @@ static void sleep_interruptibly(long seconds)
 
 static int parse(cf_reconcile_opts *o, long *interval, bool *once, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"git-url", required_argument, NULL, 'u'}, {"git-ref", required_argument, NULL, 'r'},
-		{"path", required_argument, NULL, 'p'},    {"interval", required_argument, NULL, 'i'},
-		{"once", no_argument, NULL, 'o'},          {"apply", no_argument, NULL, 'a'},
-		{"prune", no_argument, NULL, 'P'},         {"status-file", required_argument, NULL, 's'},
-		{"cache-dir", required_argument, NULL, 'c'}, {"parallelism", required_argument, NULL, 'n'},
-		{"wait-timeout", required_argument, NULL, 'w'},
-		{"registration-token-dir", required_argument, NULL, 't'},
-		{"org-url", required_argument, NULL, 'U'}, {"token-file", required_argument, NULL, 'T'},
-		{"context", required_argument, NULL, 'C'}, {"help", no_argument, NULL, 'h'},
-		{"verbose", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0},
+	long parallelism = 0, wait_s = 0;
+	const opt opts[] = {
+		{.name = "git-url", .type = OPT_STRING, .to = &o->git_url},
+		{.name = "git-ref", .type = OPT_STRING, .to = &o->git_ref},
+		{.name = "path", .type = OPT_STRING, .to = &o->path},
+		{.name = "interval", .type = OPT_NUMBER, .to = interval, .min = 0, .max = 31536000, .unit = "seconds"},
+		{.name = "once", .type = OPT_FLAG, .to = once},
+		{.name = "apply", .type = OPT_FLAG, .to = &o->apply},
+		{.name = "prune", .type = OPT_FLAG, .to = &o->prune},
+		{.name = "status-file", .type = OPT_STRING, .to = &o->status_file},
+		{.name = "cache-dir", .type = OPT_STRING, .to = &o->cache_dir},
+		{.name = "parallelism", .type = OPT_NUMBER, .to = &parallelism, .min = 1, .max = 64, .unit = "a number"},
+		{.name = "wait-timeout", .type = OPT_NUMBER, .to = &wait_s, .min = 1, .max = 86400, .unit = "seconds"},
+		{.name = "registration-token-dir", .type = OPT_STRING, .to = &o->apply_opts.token_dir},
+		{.name = "org-url", .type = OPT_STRING, .to = &o->conn.org_url},
+		{.name = "token-file", .type = OPT_STRING, .to = &o->conn.token_file},
+		{.name = "context", .type = OPT_STRING, .to = &o->conn.context},
+		{.name = "verbose", .type = OPT_FLAG, .to = &o->report_every_plan},
+		{.name = "replace-secrets", .type = OPT_FLAG, .to = &o->apply_opts.allow_replace},
+		OPT_END,
 	};
-	int c;
-	char *end;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'u': o->git_url = optarg; break;
-		case 'r': o->git_ref = optarg; break;
-		case 'p': o->path = optarg; break;
-		case 'o': *once = true; break;
-		case 'a': o->apply = true; break;
-		case 'P': o->prune = true; break;
-		case 'v': o->report_every_plan = true; break;
-		case 's': o->status_file = optarg; break;
-		case 'c': o->cache_dir = optarg; break;
-		case 't': o->apply_opts.token_dir = optarg; break;
-		case 'U': o->conn.org_url = optarg; break;
-		case 'T': o->conn.token_file = optarg; break;
-		case 'C': o->conn.context = optarg; break;
-		case 'i':
-			*interval = strtol(optarg, &end, 10);
-			if (*end || !*optarg || *interval < 0)
-				return cli_usage_error("reconcile", "--interval takes whole seconds, not '%s'", optarg);
-			break;
-		case 'n':
-			o->parallelism = (int)strtol(optarg, &end, 10);
-			if (*end || o->parallelism < 1 || o->parallelism > 64)
-				return cli_usage_error("reconcile", "--parallelism takes 1 to 64, not '%s'", optarg);
-			break;
-		case 'w':
-			o->apply_opts.wait_timeout_ms = strtol(optarg, &end, 10) * 1000;
-			if (*end || o->apply_opts.wait_timeout_ms < 1000)
-				return cli_usage_error("reconcile", "--wait-timeout takes whole seconds, not '%s'", optarg);
-			break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage_error("reconcile", "invalid option");
-		}
-	}
-	if (!o->git_url || optind < argc)
+	int rest;
+	int rc = opt_parse("reconcile", help, opts, argc, argv, &rest);
+	if (rc >= 0)
+		return rc;
+	o->parallelism = (int)parallelism;
+	o->apply_opts.wait_timeout_ms = wait_s * 1000;
+	if (!o->git_url || rest < argc)
 		return cli_usage_error("reconcile", "--git-url URL is required");
 	cf_error err = {0};
 	if (cf_gitauth_check_url(o->git_url, &err) != CF_OK) {

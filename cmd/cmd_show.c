@@ -4,9 +4,9 @@
  * that `apply --plan` will carry out, without connecting to anything.
  */
 #include "cmd/cli.h"
+#include "cmd/options.h"
 #include "reconciler/render_apply.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,32 +20,24 @@ static const char help[] =
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"no-color", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
 	bool no_color = false;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'n': no_color = true; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("show", argc, argv, c);
-		}
-	}
+	const opt opts[] = {
+		{.name = "format", .type = OPT_STRING, .to = &format},
+		{.name = "no-color", .type = OPT_FLAG, .to = &no_color},
+		OPT_END,
+	};
+	int rest;
+	int parsed = opt_parse("show", help, opts, argc, argv, &rest);
+	if (parsed >= 0)
+		return parsed;
 	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "markdown"))
 		return cli_usage_error("show", "--format must be text, json or markdown, not '%s'", format);
-	if (argc - optind != 1)
+	if (argc - rest != 1)
 		return cli_usage_error("show", "give one PLANFILE");
 	char *out = NULL;
 	cf_error err = {0};
-	int rc = cf_render_saved_plan(&out, argv[optind], format, cli_color(no_color), &err);
+	int rc = cf_render_saved_plan(&out, argv[rest], format, cli_color(no_color), &err);
 	if (rc == CF_OK)
 		fputs(out, stdout);
 	else

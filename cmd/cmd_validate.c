@@ -8,11 +8,11 @@
  * has the secrets and wants everything a plan would need.
  */
 #include "cmd/cli.h"
+#include "cmd/options.h"
 #include "reconciler/manifest.h"
 #include "reconciler/render_diags.h"
 #include "reconciler/session.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,38 +61,28 @@ static void print_summary(const cf_resource_set *set, size_t nfiles, size_t warn
 
 int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"strict", no_argument, NULL, 's'},
-		{"git-ref", required_argument, NULL, 'g'},
-		{"repo", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
 	bool strict = false;
 	cf_session_opts so = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 's': strict = true; break;
-		case 'g': so.git_ref = optarg; break;
-		case 'r': so.repo = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("validate", argc, argv, c);
-		}
-	}
+	const opt opts[] = {
+		{.name = "format", .type = OPT_STRING, .to = &format},
+		{.name = "strict", .type = OPT_FLAG, .to = &strict},
+		{.name = "git-ref", .type = OPT_STRING, .to = &so.git_ref},
+		{.name = "repo", .type = OPT_STRING, .to = &so.repo},
+		OPT_END,
+	};
+	int rest;
+	int parsed = opt_parse("validate", help, opts, argc, argv, &rest);
+	if (parsed >= 0)
+		return parsed;
 	bool json = !strcmp(format, "json");
 	if (!json && strcmp(format, "text") != 0)
 		return cli_usage_error("validate", "--format must be text or json, not '%s'", format);
 
 	cf_error err = {0};
 	cf_source *src = NULL;
-	so.paths = (const char *const *)argv + optind;
-	so.npaths = (size_t)(argc - optind);
+	so.paths = (const char *const *)argv + rest;
+	so.npaths = (size_t)(argc - rest);
 	if (cf_session_open_source(&src, &so, &err) != CF_OK) {
 		int rc = cli_error("%s", err.message);
 		cf_error_clear(&err);

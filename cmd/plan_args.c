@@ -4,127 +4,78 @@
  */
 #include "cmd/plan_args.h"
 #include "cmd/cli.h"
+#include "cmd/options.h"
 #include "reconciler/render_diags.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { O_FORMAT = 256, O_OUT, O_PLAN, O_DETAILED, O_PRUNE, O_TARGET, O_PARALLELISM, O_NO_COLOR,
-       O_TOKEN_DIR, O_ORG_URL, O_TOKEN_FILE, O_CONTEXT, O_WAIT, O_YES, O_HELP, O_GIT_REF, O_REPO,
-       O_REQUEST_TIMEOUT, O_MAX_ANSWER, O_MAX_REQUESTS, O_ALLOW_EMPTY, O_DEBUG, O_REPLACE_SECRETS };
-
-static const struct option opts[] = {
-	{"format", required_argument, NULL, O_FORMAT},
-	{"out", required_argument, NULL, O_OUT},
-	{"plan", required_argument, NULL, O_PLAN},
-	{"detailed-exitcode", no_argument, NULL, O_DETAILED},
-	{"prune", no_argument, NULL, O_PRUNE},
-	{"target", required_argument, NULL, O_TARGET},
-	{"parallelism", required_argument, NULL, O_PARALLELISM},
-	{"no-color", no_argument, NULL, O_NO_COLOR},
-	{"registration-token-dir", required_argument, NULL, O_TOKEN_DIR},
-	{"org-url", required_argument, NULL, O_ORG_URL},
-	{"token-file", required_argument, NULL, O_TOKEN_FILE},
-	{"context", required_argument, NULL, O_CONTEXT},
-	{"wait-timeout", required_argument, NULL, O_WAIT},
-	{"yes", no_argument, NULL, O_YES},
-	{"git-ref", required_argument, NULL, O_GIT_REF},
-	{"repo", required_argument, NULL, O_REPO},
-	{"request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT},
-	{"max-answer-mb", required_argument, NULL, O_MAX_ANSWER},
-	{"max-requests", required_argument, NULL, O_MAX_REQUESTS},
-	{"allow-empty", no_argument, NULL, O_ALLOW_EMPTY},
-	{"debug", no_argument, NULL, O_DEBUG},
-	{"replace-secrets", no_argument, NULL, O_REPLACE_SECRETS},
-	{"help", no_argument, NULL, O_HELP},
-	{NULL, 0, NULL, 0},
-};
-
-static long number(const char *v, long min, long max)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-	return *end || n < min || n > max ? -1 : n;
-}
+/* Numbers as given, before they become the session's limits. */
+typedef struct numbers {
+	long parallelism, wait_s, request_timeout_s, max_answer_mb, max_requests;
+} numbers;
 
 int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const char *help)
 {
 	memset(a, 0, sizeof(*a));
 	a->format = "text";
-	a->targets = calloc((size_t)argc + 1, sizeof(char *));
-	int c;
-	long n;
-	optind = 1;
-	opterr = 0; /* one error, ours, naming the option */
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_FORMAT: a->format = optarg; break;
-		case O_OUT: a->out = optarg; break;
-		case O_PLAN: a->plan_file = optarg; break;
-		case O_DETAILED: a->detailed_exitcode = true; break;
-		case O_PRUNE: a->session.plan.prune = true; break;
-		case O_TARGET: a->targets[a->ntargets++] = optarg; break;
-		case O_NO_COLOR: a->no_color = true; break;
-		case O_TOKEN_DIR: a->token_dir = a->session.plan.token_dir = optarg; break;
-		case O_ORG_URL: a->session.conn.org_url = optarg; break;
-		case O_TOKEN_FILE: a->session.conn.token_file = optarg; break;
-		case O_CONTEXT: a->session.conn.context = optarg; break;
-		case O_YES: a->yes = true; break;
-		case O_ALLOW_EMPTY: a->session.allow_empty = true; break;
-		case O_DEBUG: a->debug = true; break;
-		case O_REPLACE_SECRETS:
-			if (strcmp(verb, "apply") != 0)
-				return cli_usage_error(verb, "--replace-secrets only applies to apply");
-			a->replace_secrets = true;
-			break;
-		case O_GIT_REF: a->session.git_ref = optarg; break;
-		case O_REPO: a->session.repo = optarg; break;
-		case O_PARALLELISM:
-			if ((n = number(optarg, 1, 64)) < 0)
-				return cli_usage_error(verb, "--parallelism takes a number from 1 to 64, not '%s'", optarg);
-			a->session.limits.parallelism = (int)n;
-			break;
-		case O_WAIT:
-			if ((n = number(optarg, 1, 86400)) < 0)
-				return cli_usage_error(verb, "--wait-timeout takes seconds from 1 to 86400, not '%s'", optarg);
-			a->wait_timeout_ms = n * 1000;
-			break;
-		case O_REQUEST_TIMEOUT:
-			if ((n = number(optarg, 1, 3600)) < 0)
-				return cli_usage_error(verb, "--request-timeout takes seconds from 1 to 3600, not '%s'", optarg);
-			a->session.limits.timeout_ms = n * 1000;
-			break;
-		case O_MAX_ANSWER:
-			if ((n = number(optarg, 1, 4096)) < 0)
-				return cli_usage_error(verb, "--max-answer-mb takes a number from 1 to 4096, not '%s'", optarg);
-			a->session.limits.max_answer_bytes = (size_t)n << 20;
-			break;
-		case O_MAX_REQUESTS:
-			if ((n = number(optarg, 1, 100000000)) < 0)
-				return cli_usage_error(verb, "--max-requests takes a number from 1 to 100000000, not '%s'",
-						       optarg);
-			a->session.limits.max_requests = (unsigned long)n;
-			break;
-		case 'h':
-		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option(verb, argc, argv, c);
-		}
-	}
+	numbers n = {0};
+	cf_session_opts *so = &a->session;
+	const opt opts[] = {
+		{.name = "format", .type = OPT_STRING, .to = &a->format},
+		{.name = "out", .type = OPT_STRING, .to = &a->out},
+		{.name = "plan", .type = OPT_STRING, .to = &a->plan_file},
+		{.name = "detailed-exitcode", .type = OPT_FLAG, .to = &a->detailed_exitcode},
+		{.name = "prune", .type = OPT_FLAG, .to = &so->plan.prune},
+		{.name = "target", .type = OPT_LIST, .to = &a->targets},
+		{.name = "parallelism", .type = OPT_NUMBER, .to = &n.parallelism, .min = 1, .max = 64,
+		 .unit = "a number"},
+		{.name = "no-color", .type = OPT_FLAG, .to = &a->no_color},
+		{.name = "registration-token-dir", .type = OPT_STRING, .to = &a->token_dir},
+		{.name = "org-url", .type = OPT_STRING, .to = &so->conn.org_url},
+		{.name = "token-file", .type = OPT_STRING, .to = &so->conn.token_file},
+		{.name = "context", .type = OPT_STRING, .to = &so->conn.context},
+		{.name = "wait-timeout", .type = OPT_NUMBER, .to = &n.wait_s, .min = 1, .max = 86400, .unit = "seconds"},
+		{.name = "yes", .type = OPT_FLAG, .to = &a->yes},
+		{.name = "git-ref", .type = OPT_STRING, .to = &so->git_ref},
+		{.name = "repo", .type = OPT_STRING, .to = &so->repo},
+		{.name = "request-timeout", .type = OPT_NUMBER, .to = &n.request_timeout_s, .min = 1, .max = 3600,
+		 .unit = "seconds"},
+		{.name = "max-answer-mb", .type = OPT_NUMBER, .to = &n.max_answer_mb, .min = 1, .max = 4096,
+		 .unit = "a number"},
+		{.name = "max-requests", .type = OPT_NUMBER, .to = &n.max_requests, .min = 1, .max = 100000000,
+		 .unit = "a number"},
+		{.name = "allow-empty", .type = OPT_FLAG, .to = &so->allow_empty},
+		{.name = "debug", .type = OPT_FLAG, .to = &a->debug},
+		{.name = "replace-secrets", .type = OPT_FLAG, .to = &a->replace_secrets},
+		OPT_END,
+	};
+	int rest;
+	int rc = opt_parse(verb, help, opts, argc, argv, &rest);
+	if (rc >= 0)
+		return rc;
+	if (a->replace_secrets && strcmp(verb, "apply") != 0)
+		return cli_usage_error(verb, "--replace-secrets only applies to apply");
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") && strcmp(a->format, "markdown"))
 		return cli_usage_error(verb, "--format must be text, json or markdown, not '%s'", a->format);
-	if (a->ntargets)
-		a->session.plan.targets = a->targets;
-	a->session.paths = (const char *const *)argv + optind;
-	a->session.npaths = (size_t)(argc - optind);
+	so->plan.token_dir = a->token_dir;
+	so->limits.parallelism = (int)n.parallelism;
+	so->limits.timeout_ms = n.request_timeout_s * 1000;
+	so->limits.max_answer_bytes = (size_t)n.max_answer_mb << 20;
+	so->limits.max_requests = (unsigned long)n.max_requests;
+	a->wait_timeout_ms = n.wait_s * 1000;
+	if (a->targets.count)
+		so->plan.targets = a->targets.items;
+	so->paths = (const char *const *)argv + rest;
+	so->npaths = (size_t)(argc - rest);
 	return -1;
 }
 
 void plan_args_free(plan_args *a)
 {
-	free(a->targets);
+	opt_list_free(&a->targets);
 }
 
 bool plan_args_color(const plan_args *a)

@@ -5,6 +5,7 @@
 #define CF_PLAN_ARGS_H
 
 #include <stdbool.h>
+#include "cmd/options.h"
 #include "reconciler/session.h"
 
 typedef struct plan_args {
@@ -15,8 +16,7 @@ typedef struct plan_args {
 	bool detailed_exitcode, yes, no_color, debug;
 	bool replace_secrets; /* apply: carry out replacements */
 	long wait_timeout_ms;
-	const char **targets; /* NULL-terminated */
-	size_t ntargets;
+	opt_list targets;     /* --target, in order */
 	cf_session_opts session;
 } plan_args;
 

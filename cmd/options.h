@@ -1,0 +1,44 @@
+/*
+ * options: the one option parser of every verb. A verb describes its options
+ * as a table (name, type, where the value goes, bounds); opt_parse runs
+ * getopt_long over it, so every verb takes --name VALUE and --name=VALUE,
+ * reports an unknown option or a missing value the same way, and checks
+ * numbers with the same words ("--parallelism takes a number from 1 to 64,
+ * not 'x'").
+ */
+#ifndef CF_OPTIONS_H
+#define CF_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+	OPT_FLAG,   /* to: bool *, set true */
+	OPT_STRING, /* to: const char **, the last one given wins */
+	OPT_LIST,   /* to: opt_list *, every one given, in order */
+	OPT_NUMBER, /* to: long *, a whole number from min to max */
+} opt_type;
+
+typedef struct opt_list {
+	const char **items; /* NULL-terminated; opt_list_free frees the array */
+	size_t count;
+} opt_list;
+
+typedef struct opt {
+	const char *name; /* without the leading -- */
+	opt_type type;
+	void *to;
+	long min, max;    /* OPT_NUMBER */
+	const char *unit; /* OPT_NUMBER, for the message: "a number", "seconds" */
+} opt;
+
+#define OPT_END {.name = NULL, .type = OPT_FLAG, .to = NULL, .min = 0, .max = 0, .unit = NULL}
+
+/* Parses argv (argv[0] is the verb) by opts; --help and -h print help.
+ * Returns -1 to go on, with *rest the index of the first operand; or the
+ * exit code to return: EXIT_OK after --help, EXIT_ERROR after a usage error
+ * (already reported, naming the option). */
+int opt_parse(const char *verb, const char *help, const opt *opts, int argc, char **argv, int *rest);
+void opt_list_free(opt_list *l);
+
+#endif
