@@ -39,8 +39,8 @@ static cJSON *secret_set(const cJSON *list, const cf_diff_field *f, bool desired
 		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
 		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
 		bool keep = desired && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "live"));
-		if (!k || (!v && !keep))
-			continue;
+		if (!k || (!v && !keep && !ctx->values_hidden))
+			continue; /* hidden values may come as "", null or not at all */
 		char md5[33];
 		if (ctx->values_hidden || keep) {
 			snprintf(md5, sizeof(md5), "%s", ctx->values_hidden ? "" : live_md5(f, k, ctx));

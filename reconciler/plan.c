@@ -299,6 +299,32 @@ static cf_change *live_problem(builder *b, const cf_resource *r, const cf_live_i
 	return c;
 }
 
+static void clear_error(cf_diff_ctx *ctx)
+{
+	free(ctx->error);
+	free(ctx->error_path);
+	ctx->error = ctx->error_path = NULL;
+}
+
+/* The specs fingerprint's line for a resource: what the spec says, on its
+ * own. The desired shape the plan compared may hold live values (fields the
+ * spec omits keep live; entries that keep a live secret) and, for a kind
+ * whose values are hidden, no values at all: normalised again without live,
+ * values hashed, so a saved plan goes stale when a value in the spec changes
+ * and not when only live moved. */
+static void spec_line(builder *b, const cf_resource *r, const cJSON *desired, bool want)
+{
+	cf_diff_ctx solo = {.roles = b->ctx.roles, .desired_doc = r->doc, .notes = cJSON_CreateArray()};
+	cJSON *own = cf_diff_normalize(r->kind->diff, r->doc, true, &solo);
+	char *d = cJSON_PrintUnformatted(own ? own : desired);
+	line_add(&b->specs, cf_xasprintf("%s %s %d", r->address, d, want));
+	free(d);
+	cJSON_Delete(own);
+	cJSON_Delete(solo.notes);
+	free(solo.error);
+	free(solo.error_path);
+}
+
 static void plan_resource(builder *b, const cf_resource *r)
 {
 	const cf_kind *k = r->kind;
@@ -320,6 +346,8 @@ static void plan_resource(builder *b, const cf_resource *r)
 		cJSON *desired = cf_diff_normalize(k->diff, r->doc, true, &b->ctx);
 		if (!desired) {
 			cf_resource_diag(b->diags, r, b->ctx.error_path, "%s", b->ctx.error);
+			clear_error(&b->ctx);
+			b->ctx.live_norm = NULL; /* freed next: the next resource must not see it */
 			cJSON_Delete(lnorm);
 			cJSON_Delete(api);
 			return;
@@ -351,9 +379,7 @@ static void plan_resource(builder *b, const cf_resource *r)
 		bool want = is_active(r->doc, "spec.active");
 		if (k->has_active && want != (li ? is_active(api, "active") : true))
 			add_change(b, want ? CF_ACTIVATE : CF_DEACTIVATE, k, r, li, r->address);
-		char *d = cJSON_PrintUnformatted(desired);
-		line_add(&b->specs, cf_xasprintf("%s %s %d", r->address, d, want));
-		free(d);
+		spec_line(b, r, desired, want);
 		cJSON_Delete(desired);
 	}
 	if (li) {
@@ -374,7 +400,13 @@ static void plan_unmanaged(builder *b, const cf_live_item *li)
 {
 	line_add(&b->seen, cf_xasprintf("%s %s unmanaged", li->address, li->id ? li->id : ""));
 	if (b->opts && b->opts->prune) {
-		set_token(add_change(b, CF_DELETE, li->kind, NULL, li, li->address), NULL, NULL);
+		cJSON *api = cf_live_api(li); /* the token covers what is deleted, as for any change */
+		b->ctx.live_norm = NULL;
+		cJSON *lnorm = cf_diff_normalize(li->kind->diff, api, false, &b->ctx);
+		set_token(add_change(b, CF_DELETE, li->kind, NULL, li, li->address), lnorm, NULL);
+		clear_error(&b->ctx); /* a live object a normaliser refuses still gets its delete */
+		cJSON_Delete(lnorm);
+		cJSON_Delete(api);
 		return;
 	}
 	cf_plan *p = b->plan;

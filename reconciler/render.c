@@ -271,13 +271,15 @@ char *cf_render_markdown(const cf_plan *p, const cf_render_opts *o)
 			"Run `ciform plan` to see all of it._\n\n", p->count - shown, p->count - shown == 1 ? " is" : "s are");
 	if (p->nunmanaged && b.len + reserve <= CF_MARKDOWN_MAX) {
 		put(&b, "Unmanaged (in scope, in no spec; `--prune` deletes them): ");
-		for (size_t i = 0; i < p->nunmanaged && b.len + reserve + 200 <= CF_MARKDOWN_MAX; i++)
+		for (size_t i = 0; i < p->nunmanaged && b.len + reserve + strlen(p->unmanaged[i].address) + 4 <= CF_MARKDOWN_MAX;
+		     i++)
 			put(&b, "%s`%s`", i ? ", " : "", p->unmanaged[i].address);
 		put(&b, "\n\n");
 	}
 	if (p->nunverifiable && b.len + reserve <= CF_MARKDOWN_MAX) {
 		put(&b, "Unverifiable (the server hides the values; names compared only): ");
-		for (size_t i = 0; i < p->nunverifiable && b.len + reserve + 200 <= CF_MARKDOWN_MAX; i++)
+		for (size_t i = 0;
+		     i < p->nunverifiable && b.len + reserve + strlen(p->unverifiable[i].address) + 4 <= CF_MARKDOWN_MAX; i++)
 			put(&b, "%s`%s`", i ? ", " : "", p->unverifiable[i].address);
 		put(&b, "\n\n");
 	}
