@@ -6,6 +6,7 @@
  * ensure, how an address is made, and that an address is defined once.
  */
 #include "reconciler/manifest.h"
+#include "reconciler/codec.h"
 #include "reconciler/provider.h"
 #include "reconciler/locs.h"
 #include "reconciler/suggest.h"
@@ -118,6 +119,18 @@ static const char *project_of(cf_kctx *kc, cJSON *doc, bool *is_id)
 {
 	const char *name = str_at(doc, "metadata", "project");
 	const char *id = str_at(doc, "metadata", "project_id");
+	/* some kinds name their project in one key, by UUID or by name (the
+	 * provider's docs say which): a UUID there is an id */
+	const char *either = str_at(doc, "metadata", "project_id_or_name");
+	if (either && (name || id)) {
+		cf_kerr(kc, "metadata.project_id_or_name", "metadata: give one of project, project_id and "
+			"project_id_or_name");
+		return NULL;
+	}
+	if (either) {
+		*is_id = cf_is_uuid(either);
+		return either;
+	}
 	*is_id = id != NULL;
 	if (name && id) {
 		cf_kerr(kc, "metadata.project_id", "metadata: give project or project_id, not both");

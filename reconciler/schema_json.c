@@ -253,9 +253,11 @@ static cJSON *object_schema(gen *g, const cf_field *fields, const char *path, bo
 	else
 		cJSON_Delete(required);
 	cJSON_AddFalseToObject(s, "additionalProperties");
-	/* manifest.c project_of: exactly one of project and project_id */
+	/* manifest.c project_of: exactly one of project, project_id and (where
+	 * the kind's table has it) project_id_or_name */
 	if (g->kind->has_project && !strcmp(path, "metadata"))
-		cJSON_AddItemToObject(s, "oneOf", parsed(g, "[" GIVEN("project") ", " GIVEN("project_id") "]"));
+		cJSON_AddItemToObject(s, "oneOf", parsed(g, "[" GIVEN("project") ", " GIVEN("project_id") ", "
+						       GIVEN("project_id_or_name") "]"));
 	apply_extras(g, s, path);
 	return s;
 }

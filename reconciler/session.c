@@ -5,6 +5,7 @@
  * job set up that way would never alert.
  */
 #include "reconciler/session.h"
+#include "reconciler/diff.h"
 #include "reconciler/locs.h"
 #include "reconciler/gitsrc.h"
 #include "reconciler/strmap.h"
@@ -118,7 +119,8 @@ static int check_targets(const cf_session *s, const cf_session_opts *o, cf_error
 /* Where cf_resource_diag reports a problem with r's project reference. */
 static bool diag_at_project(const cf_diags *d, size_t from, const cf_resource *r)
 {
-	const char *key = r->project_is_id ? "metadata.project_id" : "metadata.project";
+	const char *key = cf_json_path(r->doc, "metadata.project_id_or_name") ? "metadata.project_id_or_name"
+			  : r->project_is_id ? "metadata.project_id" : "metadata.project";
 	int line = r->line, col = r->column;
 	cf_locs_find(r->locs, key, &line, &col);
 	for (size_t i = from; i < d->count; i++)

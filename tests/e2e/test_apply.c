@@ -37,8 +37,8 @@ static void test_examples_apply_and_the_second_plan_is_empty(void **state)
 	cJSON *before = e2e_get(&e, sandbox_path);
 	fx_result r = cf(&e, ARGS("apply", EXAMPLES, "--yes"));
 	assert_int_equal(r.rc, 0);
-	assert_true(fx_contains(r.out, "Plan: 7 to create, 4 to update, 0 to delete, 0 to activate, 1 to deactivate.\n"));
-	assert_true(fx_contains(r.out, "\nApply complete: 12 changes applied.\n"));
+	assert_true(fx_contains(r.out, "Plan: 10 to create, 9 to update, 0 to delete, 0 to activate, 1 to deactivate.\n"));
+	assert_true(fx_contains(r.out, "\nApply complete: 20 changes applied.\n"));
 	fx_result_free(&r);
 	/* the rules the spec of payments-api/sandbox leaves out are as they were */
 	cJSON *after = e2e_get(&e, sandbox_path);
@@ -63,7 +63,7 @@ static void test_examples_apply_and_the_second_plan_is_empty(void **state)
 	free(prod_id);
 	r = cf(&e, ARGS("plan", EXAMPLES));
 	assert_int_equal(r.rc, 0);
-	assert_true(fx_contains(r.out, "Unchanged: 11 resources.\nNo changes. Live state matches the specs.\n"));
+	assert_true(fx_contains(r.out, "Unchanged: 19 resources.\nNo changes. Live state matches the specs.\n"));
 	fx_result_free(&r);
 	r = cf(&e, ARGS("drift", EXAMPLES));
 	assert_int_equal(r.rc, 0);

@@ -80,12 +80,12 @@ static void test_an_exported_project_plans_as_unchanged(void **state)
 	up(&e, LIVE, NULL);
 	fx_result r = cf(&e, ARGS("export", "--project", "web", "--dir", "adopted"));
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.err, "ciform: wrote 2 manifests to adopted\n");
+	assert_string_equal(r.err, "ciform: wrote 3 manifests to adopted\n");
 	fx_result_free(&r);
 	char *ls = listing("adopted/web");
-	assert_string_equal(ls, "retention-policy.yaml\ntarget-prod.yaml\n");
+	assert_string_equal(ls, "project.yaml\nretention-policy.yaml\ntarget-prod.yaml\n");
 	free(ls);
-	assert_plans_unchanged(&e, "adopted", "Unchanged: 2 resources.\nNo changes. Live state matches the specs.\n");
+	assert_plans_unchanged(&e, "adopted", "Unchanged: 3 resources.\nNo changes. Live state matches the specs.\n");
 	e2e_down(&e);
 }
 
@@ -129,16 +129,19 @@ static void test_export_all_gives_each_project_and_the_agent_types_a_folder(void
 	up(&e, TWO_PROJECTS, NULL);
 	fx_result r = cf(&e, ARGS("export", "--all", "--dir", "org"));
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.err, "ciform: wrote 6 manifests to org\n");
+	assert_string_equal(r.err, "ciform: wrote 9 manifests to org\n");
 	fx_result_free(&r);
 	char *ls = listing("org");
-	assert_string_equal(ls, "agent-types\napi\nweb\n"); /* "other" has nothing to adopt */
+	assert_string_equal(ls, "agent-types\napi\nother\nweb\n"); /* "other" has only its settings */
 	free(ls);
 	ls = listing("org/web");
-	assert_string_equal(ls, "retention-policy.yaml\ntarget-prod.yaml\ntarget-staging.yaml\n");
+	assert_string_equal(ls, "project.yaml\nretention-policy.yaml\ntarget-prod.yaml\ntarget-staging.yaml\n");
+	free(ls);
+	ls = listing("org/other");
+	assert_string_equal(ls, "project.yaml\n");
 	free(ls);
 	ls = listing("org/api");
-	assert_string_equal(ls, "retention-policy.yaml\ntarget-prod.yaml\n");
+	assert_string_equal(ls, "project.yaml\nretention-policy.yaml\ntarget-prod.yaml\n");
 	free(ls);
 	ls = listing("org/agent-types");
 	assert_string_equal(ls, "agent-type-s1-a.yaml\n");
@@ -146,7 +149,7 @@ static void test_export_all_gives_each_project_and_the_agent_types_a_folder(void
 	char *api_prod = slurp("org/api/target-prod.yaml");
 	assert_true(fx_contains(api_prod, "  project: api\n  url: https://api\n"));
 	free(api_prod);
-	assert_plans_unchanged(&e, "org", "Unchanged: 6 resources.\nNo changes. Live state matches the specs.\n");
+	assert_plans_unchanged(&e, "org", "Unchanged: 9 resources.\nNo changes. Live state matches the specs.\n");
 	e2e_down(&e);
 }
 
@@ -162,7 +165,7 @@ static void test_several_projects_export_in_one_run(void **state)
 	assert_true(fx_contains(r.out, "  name: staging\n  project_id: " P_WEB "\n"));
 	fx_write("both.yaml", r.out);
 	fx_result_free(&r);
-	assert_plans_unchanged(&e, "both.yaml", "Unchanged: 5 resources.\nNo changes. Live state matches the specs.\n");
+	assert_plans_unchanged(&e, "both.yaml", "Unchanged: 7 resources.\nNo changes. Live state matches the specs.\n");
 	e2e_down(&e);
 }
 
@@ -175,9 +178,12 @@ static void test_export_reads_every_project_in_a_few_parallel_batches(void **sta
 	assert_int_equal(r.rc, 0);
 	fx_result_free(&r);
 	cJSON *st = fx_sandbox_stats(&e.sb);
-	/* 1 listing, then 3 target lists + 3 policies + the agent types at once,
-	 * then the 3 targets' secrets at once, then 1 role: the fewest possible */
-	assert_int_equal(cJSON_GetObjectItem(st, "requests")->valueint, 12);
+	/* 1 listing (which holds the projects' settings), then 3 target lists +
+	 * 3 policies + the agent types at once, then the 3 targets' secrets at
+	 * once, then 1 role; then the organisation secrets, the 3 projects'
+	 * secrets at once, their tasks at once, the notifications and the
+	 * dashboards */
+	assert_int_equal(cJSON_GetObjectItem(st, "requests")->valueint, 21);
 	assert_int_equal(cJSON_GetObjectItem(st, "max_in_flight")->valueint, 7);
 	cJSON_Delete(st);
 	assert_int_equal(fx_sandbox_route_count(&e.sb, "GET /deployment_targets/:id"), 3);
@@ -215,12 +221,12 @@ static void test_export_force_replaces_files_and_leaves_no_temporary_behind(void
 	assert_int_equal(r.rc, 0);
 	fx_result_free(&r);
 	char *ls = listing("org/web");
-	assert_string_equal(ls, "retention-policy.yaml\ntarget-prod.yaml\ntarget-staging.yaml\n");
+	assert_string_equal(ls, "project.yaml\nretention-policy.yaml\ntarget-prod.yaml\ntarget-staging.yaml\n");
 	free(ls);
 	char *prod = slurp("org/web/target-prod.yaml");
 	assert_true(fx_contains(prod, "kind: DeploymentTarget\n"));
 	free(prod);
-	assert_plans_unchanged(&e, "org", "Unchanged: 6 resources.\nNo changes. Live state matches the specs.\n");
+	assert_plans_unchanged(&e, "org", "Unchanged: 9 resources.\nNo changes. Live state matches the specs.\n");
 	e2e_down(&e);
 }
 

@@ -238,8 +238,8 @@ static void test_unknown_keys_and_kinds_suggest_the_closest_known_name(void **st
 			    "t.yaml:9:3: unknown key 'zzzzzz' in spec\n"
 			    "t.yaml:12:7: kind: unknown 'deploymenttarget' (did you mean DeploymentTarget?)\n"
 			    "t.yaml:16:7: kind: unknown 'SelfHostedAgentTyp' (did you mean SelfHostedAgentType?)\n"
-			    "t.yaml:20:7: kind: unknown 'Pipeline' (one of SelfHostedAgentType, DeploymentTarget or "
-			    "ArtifactRetentionPolicy)\n"
+			    "t.yaml:20:7: kind: unknown 'Pipeline' (one of SelfHostedAgentType, DeploymentTarget, "
+			    "ArtifactRetentionPolicy, Secret, ProjectSecret, Project, Task, Notification or Dashboard)\n"
 			    "ciform: error: 6 problems in the specs\n");
 	fx_result_free(&r);
 	fx_leave_tmpdir();

@@ -36,8 +36,14 @@ static void test_the_schema_names_every_kind_and_its_patterns(void **state)
 	(void)state;
 	fx_result r = fx_ciform(ARGS("schema"), NULL, NULL);
 	assert_true(fx_contains(r.out, "\"$schema\": \"http://json-schema.org/draft-07/schema#\""));
-	assert_true(fx_contains(r.out, "\"kind\": {\"enum\": [\"SelfHostedAgentType\", \"DeploymentTarget\", "
-				       "\"ArtifactRetentionPolicy\"]}"));
+	assert_true(fx_contains(r.out, "\"apiVersion\": {\"enum\": [\"v1alpha\", \"v1beta\", \"v1\"]}"));
+	static const char *const kinds[] = {"SelfHostedAgentType", "DeploymentTarget", "ArtifactRetentionPolicy",
+					    "Secret", "ProjectSecret", "Project", "Task", "Notification", "Dashboard"};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *cond = cf_xasprintf("\"properties\": {\"kind\": {\"const\": \"%s\"}}", kinds[i]);
+		assert_true(fx_contains(r.out, cond));
+		free(cond);
+	}
 	assert_true(fx_contains(r.out, "\"pattern\": \"^(?:s1-[A-Za-z0-9_-]+)$\""));
 	assert_true(fx_contains(r.out, "\"pattern\": \"^(?:([1-9]|1[0-2]) (day|days|week|weeks|month|months|year|years))$\""));
 	fx_result_free(&r);

@@ -17,8 +17,9 @@ static void test_validate_accepts_the_examples(void **state)
 	run r = ciform((const char *[]){"validate", EXAMPLES, NULL}, example_env, NULL);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	assert_string_equal(r.out, "Valid: 11 resources in 10 files (3 SelfHostedAgentType, "
-				   "5 DeploymentTarget, 3 ArtifactRetentionPolicy).\n");
+	assert_string_equal(r.out, "Valid: 19 resources in 16 files (3 SelfHostedAgentType, 5 DeploymentTarget, "
+				   "3 ArtifactRetentionPolicy, 2 Secret, 1 ProjectSecret, 1 Project, 2 Task, "
+				   "1 Notification, 1 Dashboard).\n");
 	run_free(&r);
 }
 
@@ -30,8 +31,9 @@ static void test_validate_warns_of_a_missing_environment_variable_and_exits_0(vo
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "payments-api/targets.yaml:17:49: warning: spec.env_vars[0].valueFrom.env: "
 				   "environment variable PAYMENTS_API_KEY is not set\n");
-	assert_string_equal(r.out, "Valid: 11 resources in 10 files (3 SelfHostedAgentType, "
-				   "5 DeploymentTarget, 3 ArtifactRetentionPolicy); 1 warning.\n");
+	assert_string_equal(r.out, "Valid: 19 resources in 16 files (3 SelfHostedAgentType, 5 DeploymentTarget, "
+				   "3 ArtifactRetentionPolicy, 2 Secret, 1 ProjectSecret, 1 Project, 2 Task, "
+				   "1 Notification, 1 Dashboard); 1 warning.\n");
 	run_free(&r);
 }
 
@@ -41,7 +43,7 @@ static void test_validate_needs_no_secret_at_all(void **state)
 	const char *const env[] = {"WEB_APP_DEPLOY_TOKEN", "PAYMENTS_API_KEY", NULL};
 	run r = ciform((const char *[]){"validate", ".", NULL}, env, EXAMPLES);
 	assert_int_equal(r.rc, 0);
-	assert_true(fx_contains(r.out, "; 2 warnings.\n"));
+	assert_true(fx_contains(r.out, "; 4 warnings.\n")); /* WEB_APP_DEPLOY_TOKEN thrice, PAYMENTS_API_KEY */
 	run_free(&r);
 }
 

@@ -77,8 +77,8 @@ static void test_unknown_kind_is_rejected(void **state)
 {
 	(void)state;
 	EXPECT_PROBLEMS("apiVersion: v1alpha\nkind: Pipeline\nmetadata: {name: a}\n",
-			"t.yaml:2:7: kind: unknown 'Pipeline' (one of SelfHostedAgentType, DeploymentTarget or "
-			"ArtifactRetentionPolicy)\n");
+			"t.yaml:2:7: kind: unknown 'Pipeline' (one of SelfHostedAgentType, DeploymentTarget, "
+			"ArtifactRetentionPolicy, Secret, ProjectSecret, Project, Task, Notification or Dashboard)\n");
 }
 
 static void test_unknown_api_version_is_rejected(void **state)

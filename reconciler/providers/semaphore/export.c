@@ -191,14 +191,14 @@ typedef struct run {
 	cJSON *roles;   /* role id -> name */
 } run;
 
-static int pick(run *r, const char *id, const char *name, const char *ref, cf_error *err)
+static int pick(run *r, const cJSON *api, const char *id, const char *name, const char *ref, cf_error *err)
 {
 	const char *folder = segment(name) ? name : segment(id);
 	if (!folder)
 		return cf_error_set(err, CF_EAPI, "GET /projects: project '%s' has neither a name nor an id that "
 				    "can be a folder name", name);
 	r->p = cf_xrealloc(r->p, (r->np + 1) * sizeof(*r->p));
-	r->p[r->np++] = (picked){.p = {.id = id, .name = name, .ref = ref, .folder = folder}};
+	r->p[r->np++] = (picked){.p = {.id = id, .name = name, .ref = ref, .folder = folder, .api = api}};
 	return CF_OK;
 }
 
@@ -219,7 +219,7 @@ static int pick_projects(run *r, const cf_export_scope *scope, cf_error *err)
 		cf_strmap_put(by_name, name, (void *)p);
 		cf_strmap_put(by_id, id, (void *)p);
 		if (scope->all && rc == CF_OK)
-			rc = pick(r, id, name, name, err);
+			rc = pick(r, p, id, name, name, err);
 	}
 	for (size_t i = 0; i < scope->nprojects && rc == CF_OK; i++) {
 		const char *ref = scope->projects[i];
@@ -227,7 +227,7 @@ static int pick_projects(run *r, const cf_export_scope *scope, cf_error *err)
 		if (!p)
 			rc = cf_error_set(err, CF_ENOTFOUND, "project '%s' does not exist in the organisation", ref);
 		else if (!cf_strmap_get(seen, s_at(p, "metadata.id")))
-			rc = pick(r, s_at(p, "metadata.id"), s_at(p, "metadata.name"), ref, err);
+			rc = pick(r, p, s_at(p, "metadata.id"), s_at(p, "metadata.name"), ref, err);
 		if (p)
 			cf_strmap_put(seen, s_at(p, "metadata.id"), (void *)p);
 	}

@@ -19,6 +19,7 @@ typedef struct cf_sem_export_project {
 	const char *id, *name;
 	const char *ref;    /* as the manifests write it: what was asked for, or the name */
 	const char *folder; /* the name, or the UUID when the name is no file name */
+	const cJSON *api;   /* the project as GET /projects listed it (settings included) */
 } cf_sem_export_project;
 
 /* What a Semaphore kind's export hook gets (its const void *ctx). */

@@ -139,3 +139,91 @@ int cf_sem_role_names(cJSON **out, cf_sem_client *c, const char *const *ids, siz
 	*out = names;
 	return rc;
 }
+
+/* ---- tasks (periodic schedules) and the project update ---- */
+
+/* GET /tasks?project_id=&page=&page_size= answers a bare array, ordered by
+ * name, id, and says in its link header whether a next page comes
+ * (public-api/v1alpha/lib/pipelines_api/pipelines/common.ex, scrivener_headers).
+ * The client does not expose that header, so pages are read until one comes
+ * back short: one request more than the header would need at most. */
+int cf_sem_task_lists(cJSON **outs, cf_sem_client *c, const char *const *project_ids, size_t n, cf_error *err)
+{
+	char **bases = cf_xcalloc(n + 1, sizeof(*bases));
+	for (size_t i = 0; i < n; i++) {
+		char *e = cf_sem_escape(project_ids[i]);
+		bases[i] = cf_xasprintf("/tasks?project_id=%s", e);
+		free(e);
+	}
+	const cf_sem_pager pg = {.by_number = true, .page_size = 100, .max_pages = 1000, .key = NULL, .shape = NULL};
+	int rc = cf_sem_list_many(outs, c, &pg, (const char *const *)bases, n, err);
+	for (size_t i = 0; i < n; i++)
+		free(bases[i]);
+	free(bases);
+	return rc;
+}
+
+int cf_sem_task_list(cJSON **out, cf_sem_client *c, const char *project_id, cf_error *err)
+{
+	return cf_sem_task_lists(out, c, &project_id, 1, err);
+}
+
+/* POST /tasks {"yml_definition"} answers the task's id as a JSON string
+ * (public-api/v1alpha/lib/pipelines_api/periodic_scheduler_client/
+ * response_formatter.ex). Not idempotent: without metadata.id it inserts. */
+int cf_sem_task_apply(char **id, cf_sem_client *c, const char *yml, cf_error *err)
+{
+	*id = NULL;
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "yml_definition", yml);
+	char *text = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	cJSON *out = NULL;
+	/* Safe to send again: with metadata.id it is an upsert of that task;
+	 * without, a second insert meets its own name ("Periodic with name 'X'
+	 * already exists": periodic_scheduler apply_impl.ex), which the caller
+	 * takes as the lost answer of the first (task.c create). */
+	int rc = cf_sem_request(&out, c, "POST", CF_SEM_IDEMPOTENT, text, "/tasks", err);
+	free(text);
+	if (rc == CF_OK && !cJSON_IsString(out))
+		rc = cf_error_set(err, CF_EAPI, "POST /tasks: the answer has an unexpected shape (not the task's id)");
+	if (rc == CF_OK)
+		*id = cf_xstrdup(out->valuestring);
+	cJSON_Delete(out);
+	return rc;
+}
+
+/* DELETE /tasks/ID: an id the server no longer knows is 400 "Periodic with
+ * id: 'ID' not found." (periodic_scheduler/scheduler/lib/scheduler/actions/
+ * get_project_id_impl.ex): deleted already. A 404 is the authorisation
+ * failure (public-api/v1alpha/lib/pipelines_api/schedules/authorize.ex). */
+int cf_sem_task_delete(cf_sem_client *c, const char *id, cf_error *err)
+{
+	char *e = cf_sem_escape(id);
+	char *path = cf_xasprintf("/tasks/%s", e);
+	cJSON *out = NULL;
+	int rc = cf_sem_request(&out, c, "DELETE", CF_SEM_IDEMPOTENT, NULL, path, err);
+	cJSON_Delete(out);
+	if (rc == CF_EAPI && err->message && strstr(err->message, "HTTP 400") && strstr(err->message, "not found")) {
+		cf_error_clear(err);
+		rc = CF_OK;
+	}
+	free(path);
+	free(e);
+	return rc;
+}
+
+/* PATCH /projects/UUID replaces the whole project, its tasks included
+ * (projecthub-rest-api/lib/projecthub/http_api.ex update): sending the same
+ * body twice is that body once. */
+int cf_sem_project_update(cJSON **out, cf_sem_client *c, const char *id, const cJSON *body, cf_error *err)
+{
+	char *e = cf_sem_escape(id);
+	char *path = cf_xasprintf("/projects/%s", e);
+	char *text = cJSON_PrintUnformatted(body);
+	int rc = cf_sem_request(out, c, "PATCH", CF_SEM_IDEMPOTENT, text, path, err);
+	free(text);
+	free(path);
+	free(e);
+	return rc;
+}

@@ -22,6 +22,12 @@ static const cf_kind *const kinds[] = {
 	&cf_sem_agent_type_kind,
 	&cf_sem_target_kind,
 	&cf_sem_retention_kind,
+	&cf_sem_secret_kind,
+	&cf_sem_project_secret_kind,
+	&cf_sem_project_kind,
+	&cf_sem_task_kind,
+	&cf_sem_notification_kind,
+	&cf_sem_dashboard_kind,
 	NULL,
 };
 

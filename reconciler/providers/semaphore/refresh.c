@@ -76,7 +76,8 @@ static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_cl
 			continue;
 		const cJSON *hit = cf_strmap_get(r->project_is_id ? by_id : by_name, r->project);
 		if (!hit) {
-			const char *key = r->project_is_id ? "metadata.project_id" : "metadata.project";
+			const char *key = cf_json_path(r->doc, "metadata.project_id_or_name") ? "metadata.project_id_or_name"
+			  : r->project_is_id ? "metadata.project_id" : "metadata.project";
 			cf_resource_diag(diags, r, key, "%s: project '%s' does not exist in the organisation",
 					 key, r->project);
 			continue;
