@@ -93,7 +93,7 @@ static bool confirmed(const cf_session *s, FILE *to)
 {
 	if (!isatty(0))
 		return false;
-	char *counts = counts_text(s->plan), *org = cf_xstrdup(s->provider->where(s->conn));
+	char *counts = counts_text(s->plan), *org = cf_session_where(s);
 	fprintf(to, "\nApply %s to %s? Only 'yes' goes ahead: ", counts, org);
 	fflush(to);
 	free(counts);
@@ -146,7 +146,7 @@ static int carry_out(cf_session *s, plan_args *a, bool json, FILE *human)
 	cf_apply_opts opts = {.token_dir = a->token_dir, .wait_timeout_ms = a->wait_timeout_ms,
 			      .progress = cli_apply_progress, .ud = human, .stop = &stop_signal,
 			      .parallelism = s->parallelism, .allow_replace = a->replace_secrets};
-	cf_apply_ctx ctx = {.conn = s->conn, .live = s->live, .opts = &opts};
+	cf_apply_ctx ctx = {.conns = s->conns, .live = s->live, .opts = &opts};
 	cf_apply_result res;
 	cf_error err = {0};
 	stop_signal = 0;
@@ -195,8 +195,10 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_ERROR;
 	if (rc < 0 && a.plan_file) {
 		cf_error err = {0};
-		if (cf_plan_file_check(&saved, s->plan, s->provider->org(s->conn), &err) != CF_OK)
+		char *orgs = cf_session_orgs(s);
+		if (cf_plan_file_check(&saved, s->plan, orgs, &err) != CF_OK)
 			rc = cli_error("%s", err.message);
+		free(orgs);
 		cf_error_clear(&err);
 	}
 	if (rc < 0) {

@@ -75,7 +75,10 @@ static int run(int argc, char **argv, const char *verb, const char *help, bool d
 		cf_error err = {0};
 		cf_render_opts ro = {.paths = a.session.paths, .npaths = a.session.npaths,
 				     .git_commit = s->src->git_commit};
-		if (cf_plan_file_write(a.out, s->plan, &ro, &a.session.plan, a.session.repo, s->provider->org(s->conn), &err) != CF_OK)
+		char *orgs = cf_session_orgs(s);
+		int written = cf_plan_file_write(a.out, s->plan, &ro, &a.session.plan, a.session.repo, orgs, &err);
+		free(orgs);
+		if (written != CF_OK)
 			rc = cli_error("%s", err.message);
 		cf_error_clear(&err);
 	}

@@ -3,6 +3,7 @@
  * the first failure and say exactly what was and was not done.
  */
 #include "reconciler/apply.h"
+#include "reconciler/provider.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -117,12 +118,36 @@ static bool stopped(const cf_apply_ctx *ctx)
 }
 
 /* One change, its outcome recorded in res at its place in the plan. */
+/* Points ctx->conn at the connection for ch's provider: the session's, or in
+ * a worker its own clone of it, made the first time it is needed. */
+static int use_conn(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
+{
+	const cf_provider *p = cf_provider_of(ch->kind);
+	size_t i = cf_provider_index(p);
+	cf_conn *shared = p && ctx->conns ? ctx->conns[i] : NULL;
+	if (!shared)
+		return cf_error_set(err, CF_EUSAGE, "%s: no connection to %s", ch->address, p ? p->name : "its vendor");
+	if (!ctx->own) {
+		ctx->conn = shared;
+		return CF_OK;
+	}
+	if (!ctx->own[i]) {
+		int rc = p->clone(&ctx->own[i], shared, err);
+		if (rc != CF_OK)
+			return rc;
+	}
+	ctx->conn = ctx->own[i];
+	return CF_OK;
+}
+
 static int run_one(cf_apply_result *res, const cf_plan *plan, size_t i, cf_apply_ctx *ctx, cf_error *err)
 {
 	const cf_change *ch = &plan->changes[i];
 	ctx->current = ch;
 	cf_apply_note(ctx, ch, "start");
-	int rc = ch->kind->apply(ctx, ch, err);
+	int rc = use_conn(ctx, ch, err);
+	if (rc == CF_OK)
+		rc = ch->kind->apply(ctx, ch, err);
 	const char *id = id_after(ctx, ch);
 	lock(ctx);
 	res->states[i] = rc == CF_OK ? CF_APPLIED : CF_FAILED;
@@ -157,14 +182,7 @@ static void *worker(void *arg)
 	phase_pool *p = arg;
 	cf_apply_ctx ctx = *p->main;
 	cf_error err = {0};
-	if (p->main->conn->provider->clone(&ctx.conn, p->main->conn, &err) != CF_OK) {
-		pthread_mutex_lock(&p->mutex);
-		if (p->rc == CF_OK)
-			p->rc = cf_error_set(&p->err, err.code, "%s", err.message);
-		pthread_mutex_unlock(&p->mutex);
-		cf_error_clear(&err);
-		return NULL;
-	}
+	ctx.own = cf_xcalloc(cf_provider_count() + 1, sizeof(*ctx.own));
 	for (;;) {
 		pthread_mutex_lock(&p->mutex);
 		bool go = p->rc == CF_OK && p->next < p->end && !stopped(&ctx);
@@ -179,7 +197,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->mutex);
 		cf_error_clear(&err);
 	}
-	cf_conn_close(ctx.conn);
+	for (size_t i = 0; cf_providers[i]; i++)
+		cf_conn_close(ctx.own[i]);
+	free(ctx.own);
 	return NULL;
 }
 
@@ -248,9 +268,9 @@ int cf_apply_run(cf_apply_result *res, const cf_plan *plan, cf_apply_ctx *ctx, c
 	res->errors = cf_xcalloc(plan->count + 1, sizeof(char *));
 	int rc = refuse_replacements(plan, ctx, err);
 	for (size_t i = 0; i < plan->count && rc == CF_OK; i++)
-		if (plan->changes[i].kind->preflight)
+		if (plan->changes[i].kind->preflight && (rc = use_conn(ctx, &plan->changes[i], err)) == CF_OK)
 			rc = plan->changes[i].kind->preflight(ctx, &plan->changes[i], err);
-	bool parallel = ctx->opts->parallelism > 1 && ctx->conn && ctx->conn->provider->clone;
+	bool parallel = ctx->opts->parallelism > 1;
 	pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 	if (parallel) {
 		ctx->created = cJSON_CreateObject(); /* shared by the workers, under the lock */

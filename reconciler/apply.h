@@ -33,8 +33,8 @@ typedef struct cf_apply_opts {
 	/* When *stop becomes non-zero, no further change is started. */
 	volatile sig_atomic_t *stop;
 	/* Changes of one phase (plan.h cf_plan_phase) run up to parallelism at
-	 * once, each worker on a connection of its own (the provider's clone);
-	 * 0 or 1: one at a time on ctx->conn. */
+	 * once, each worker on connections of its own (the providers' clone);
+	 * 0 or 1: one at a time on the session's. */
 	int parallelism;
 	/* Carry out replacements (plan.h cf_change.replace); else a plan with
 	 * one is refused before anything is changed (CF_EUSAGE). */
@@ -42,7 +42,13 @@ typedef struct cf_apply_opts {
 } cf_apply_opts;
 
 typedef struct cf_apply_ctx {
+	/* The session's connections, one per provider in cf_providers' order
+	 * (NULL for a provider with no manifest). */
+	cf_conn *const *conns;
+	/* The connection of the change in flight's provider: set by cf_apply_run
+	 * for the kind's hooks. */
 	cf_conn *conn;
+	cf_conn **own;  /* internal: a worker's own connections, made as needed */
 	const cf_live *live;
 	const cf_apply_opts *opts;
 	cJSON *created; /* address -> id of what this apply created */

@@ -105,24 +105,28 @@ char *cf_provider_api_words(void)
 	return words(api_at);
 }
 
-int cf_provider_of_set(const cf_provider **out, const cf_resource_set *set, cf_error *err)
+size_t cf_provider_index(const cf_provider *p)
 {
-	*out = cf_providers[0];
-	const cf_resource *first = NULL;
-	for (size_t i = 0; set && i < set->count; i++) {
-		const cf_resource *r = &set->items[i];
-		const cf_provider *p = cf_provider_of(r->kind);
-		if (!first) {
-			first = r;
-			*out = p;
-		} else if (p != *out) {
-			return cf_error_set(err, CF_EUSAGE, "%s:%d:%d: %s is a %s manifest, but %s:%d:%d (%s) is %s: "
-					    "one run reconciles one vendor; give each its own PATH", r->file, r->line,
-					    r->column, r->address, p->name, first->file, first->line, first->column,
-					    first->address, (*out)->name);
-		}
-	}
-	return CF_OK;
+	size_t i = 0;
+	while (cf_providers[i] && cf_providers[i] != p)
+		i++;
+	return i;
+}
+
+size_t cf_provider_count(void)
+{
+	size_t n = 0;
+	while (cf_providers[n])
+		n++;
+	return n;
+}
+
+bool cf_provider_in_set(const cf_provider *p, const cf_resource_set *set)
+{
+	for (size_t i = 0; set && i < set->count; i++)
+		if (cf_provider_of(set->items[i].kind) == p)
+			return true;
+	return false;
 }
 
 void cf_conn_close(cf_conn *c)

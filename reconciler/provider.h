@@ -6,9 +6,10 @@
  * about, and exports live resources as manifests; each of its kinds (kind.h)
  * carries out its own changes over the connection. The loader, diff, plan,
  * render, apply order, session and reconcile know providers only through this
- * table, so none of them names a vendor. One run talks to one provider: a
- * resource set that mixes vendors is refused by the session (their
- * credentials and organisations are unrelated).
+ * table, so none of them names a vendor. One run may hold manifests of
+ * several providers: the session connects each provider whose manifests are
+ * present (and only those), each reads its own part of the live state into
+ * one cf_live, and apply hands each change to its provider's connection.
  */
 #ifndef CF_PROVIDER_H
 #define CF_PROVIDER_H
@@ -82,11 +83,13 @@ typedef struct cf_provider {
 	void (*on_progress)(cf_conn *c, void (*fn)(void *ud, unsigned long done), void *ud);
 	void (*on_trace)(cf_conn *c, void (*fn)(void *ud, const cf_trace *t), void *ud);
 
-	/* The live state set is about: every managed resource and every other in
-	 * the specs' scope (unmanaged). Spec problems only the live state shows
-	 * (an unknown project) go to diags as CF_EINVALID. */
-	int (*read_live)(struct cf_live **out, const struct cf_resource_set *set, cf_conn *c,
-			 cf_diags *diags, cf_error *err);
+	/* Adds to live the live state of this provider's manifests in set (set
+	 * may hold other providers' too: they are not its business): every
+	 * managed resource and every other in the specs' scope (unmanaged).
+	 * Spec problems only the live state shows (an unknown project) go to
+	 * diags as CF_EINVALID. */
+	int (*read_live)(struct cf_live *live, const struct cf_resource_set *set, cf_conn *c, cf_diags *diags,
+			 cf_error *err);
 	/* Live resources as manifests (export.h); a scope naming what the
 	 * organisation lacks is CF_ENOTFOUND. */
 	int (*export)(cf_export *out, cf_conn *c, const cf_export_scope *scope, cf_error *err);
@@ -107,9 +110,12 @@ const cf_provider *cf_provider_of(const cf_kind *kind);
 char *cf_provider_api_words(void);
 char *cf_provider_kind_words(void);
 
-/* The provider a resource set is written for: the one its kinds belong to,
- * cf_providers[0] for an empty set; two providers in one set are refused. */
-int cf_provider_of_set(const cf_provider **out, const struct cf_resource_set *set, cf_error *err);
+/* The provider's place in cf_providers (a session's connections are kept
+ * in that order). */
+size_t cf_provider_index(const cf_provider *p);
+size_t cf_provider_count(void);
+/* Whether set holds a manifest of one of p's kinds. */
+bool cf_provider_in_set(const cf_provider *p, const struct cf_resource_set *set);
 
 /* NULL-safe close. */
 void cf_conn_close(cf_conn *c);

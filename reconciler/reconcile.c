@@ -158,7 +158,7 @@ static void plan_and_act(cf_cycle *c, git_repository *repo, const cf_reconcile_o
 		if (c->result == CF_CYCLE_DRIFT && o->apply && !(o->stop && *o->stop)) {
 			cf_apply_opts ao = o->apply_opts;
 			ao.parallelism = s->parallelism;
-			cf_apply_ctx ctx = {.conn = s->conn, .live = s->live, .opts = &ao};
+			cf_apply_ctx ctx = {.conns = s->conns, .live = s->live, .opts = &ao};
 			cf_apply_result res;
 			if (cf_apply_run(&res, s->plan, &ctx, &err) == CF_OK)
 				c->result = CF_CYCLE_APPLIED;

@@ -135,11 +135,27 @@ static bool diag_at_project(const cf_diags *d, size_t from, const cf_resource *r
  * such a project, read again without those manifests and plan the rest, so
  * their problems are reported in the same run. The set made here shares
  * the resources of s->set (it is freed with free(), not as a set). */
+/* Every connected provider reads its part of the live state into one live. */
+static int read_live(cf_live **out, const cf_session *s, const cf_resource_set *set, cf_diags *diags, cf_error *err)
+{
+	cf_live *live = cf_xcalloc(1, sizeof(*live));
+	int rc = CF_OK;
+	for (size_t i = 0; cf_providers[i] && rc == CF_OK; i++)
+		if (s->conns[i])
+			rc = cf_providers[i]->read_live(live, set, s->conns[i], diags, err);
+	if (rc != CF_OK) {
+		cf_live_free(live);
+		live = NULL;
+	}
+	*out = live;
+	return rc;
+}
+
 static int refresh_all_problems(cf_session *s, cf_resource_set *rest, const cf_session_opts *o,
 				cf_diags *diags, cf_error *err)
 {
 	size_t before = diags->count;
-	int rc = s->provider->read_live(&s->live, s->set, s->conn, diags, err);
+	int rc = read_live(&s->live, s, s->set, diags, err);
 	if (rc != CF_EINVALID)
 		return rc;
 	size_t matched = 0;
@@ -154,7 +170,7 @@ static int refresh_all_problems(cf_session *s, cf_resource_set *rest, const cf_s
 	if (!matched || matched < diags->count - before || !rest->count)
 		return CF_EINVALID; /* something else went wrong too: report what we have */
 	cf_live *live = NULL;
-	int again = s->provider->read_live(&live, rest, s->conn, diags, err);
+	int again = read_live(&live, s, rest, diags, err);
 	if (again == CF_OK) {
 		cf_plan *plan = NULL;
 		cf_plan_build(&plan, rest, live, &o->plan, diags, err);
@@ -180,18 +196,24 @@ int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags,
 		rc = cf_manifest_load(&s->set, s->src, diags, err);
 	if (rc == CF_OK && !o->allow_empty)
 		rc = check_not_empty(s, o, err);
-	if (rc == CF_OK)
-		rc = cf_provider_of_set(&s->provider, s->set, err);
 	s->parallelism = o->limits.parallelism > 0 ? o->limits.parallelism : 8;
-	if (rc == CF_OK)
-		rc = s->provider->connect(&s->conn, &o->conn, &o->limits, err);
-	if (rc == CF_OK) {
-		s->provider->on_trace(s->conn, o->trace, o->trace_ud);
+	s->conns = cf_xcalloc(cf_provider_count() + 1, sizeof(*s->conns));
+	for (size_t i = 0; cf_providers[i] && rc == CF_OK; i++) {
+		const cf_provider *p = cf_providers[i];
+		if (!cf_provider_in_set(p, s->set)) /* its manifests are not here: its credentials are not needed */
+			continue;
+		rc = p->connect(&s->conns[i], &o->conn, &o->limits, err);
+		if (rc != CF_OK)
+			break;
+		p->on_trace(s->conns[i], o->trace, o->trace_ud);
 		if (o->progress)
-			s->provider->on_progress(s->conn, o->progress, o->ud);
-		rc = refresh_all_problems(s, &rest, o, diags, err);
-		s->provider->on_progress(s->conn, NULL, NULL); /* applying reports itself */
+			p->on_progress(s->conns[i], o->progress, o->ud);
 	}
+	if (rc == CF_OK)
+		rc = refresh_all_problems(s, &rest, o, diags, err);
+	for (size_t i = 0; cf_providers[i]; i++)
+		if (s->conns[i])
+			cf_providers[i]->on_progress(s->conns[i], NULL, NULL); /* applying reports itself */
 	free(rest.items);
 	if (rc == CF_OK)
 		rc = cf_plan_build(&s->plan, s->set, s->live, &o->plan, diags, err);
@@ -211,8 +233,43 @@ void cf_session_free(cf_session *s)
 		return;
 	cf_plan_free(s->plan);
 	cf_live_free(s->live);
-	cf_conn_close(s->conn);
+	for (size_t i = 0; s->conns && cf_providers[i]; i++)
+		cf_conn_close(s->conns[i]);
+	free(s->conns);
 	cf_resource_set_free(s->set);
 	cf_source_free(s->src);
 	free(s);
+}
+
+static char *joined(const cf_session *s, const char *(*of)(const cf_provider *p, const cf_conn *c))
+{
+	char *out = cf_xstrdup("");
+	for (size_t i = 0; s->conns && cf_providers[i]; i++) {
+		if (!s->conns[i])
+			continue;
+		char *next = cf_xasprintf("%s%s%s", out, *out ? " and " : "", of(cf_providers[i], s->conns[i]));
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+static const char *where_of(const cf_provider *p, const cf_conn *c)
+{
+	return p->where(c);
+}
+
+static const char *org_of(const cf_provider *p, const cf_conn *c)
+{
+	return p->org(c);
+}
+
+char *cf_session_where(const cf_session *s)
+{
+	return joined(s, where_of);
+}
+
+char *cf_session_orgs(const cf_session *s)
+{
+	return joined(s, org_of);
 }

@@ -34,8 +34,9 @@ typedef struct cf_session_opts {
 typedef struct cf_session {
 	cf_source *src;
 	cf_resource_set *set;
-	const cf_provider *provider; /* the one the specs are written for */
-	cf_conn *conn;
+	/* One per provider, in cf_providers' order: open for each provider whose
+	 * manifests the set holds, NULL for the others. */
+	cf_conn **conns;
 	int parallelism;             /* for apply: the limit asked for, or 8 */
 	cf_live *live;
 	cf_plan *plan;
@@ -52,5 +53,11 @@ int cf_session_open_source(cf_source **out, const cf_session_opts *o, cf_error *
  * *out is NULL on failure. */
 int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags, cf_error *err);
 void cf_session_free(cf_session *s);
+
+/* The organisations the session talks to, for people ("https://acme.example.com
+ * (sem context acme)", several joined by " and ") and for binding a saved plan
+ * (each provider's API URL); "" when none. Caller frees. */
+char *cf_session_where(const cf_session *s);
+char *cf_session_orgs(const cf_session *s);
 
 #endif

@@ -142,9 +142,9 @@ static void sem_on_trace(cf_conn *c, void (*fn)(void *ud, const cf_trace *t), vo
 	cf_sem_client_on_trace(c->impl, fn, ud);
 }
 
-static int sem_read_live(cf_live **out, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)
+static int sem_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)
 {
-	return cf_sem_refresh(out, set, c, diags, err);
+	return cf_sem_refresh(live, set, c, diags, err);
 }
 
 const cf_provider cf_semaphore_provider = {

@@ -21,9 +21,15 @@ static bool any(const cf_resource_set *set, bool (*pred)(const cf_resource *r))
 	return false;
 }
 
+/* A manifest of one of Semaphore's kinds (a set may hold other vendors'). */
+static bool ours(const cf_resource *r)
+{
+	return cf_provider_of(r->kind) == &cf_semaphore_provider;
+}
+
 static bool has_project(const cf_resource *r)
 {
-	return r->project != NULL;
+	return r->project != NULL && ours(r);
 }
 
 /* A project written by name in one manifest and by UUID in another is one
@@ -35,7 +41,7 @@ static int same_resource_twice(const cf_live *live, const cf_resource_set *set, 
 	cf_strmap *seen = cf_strmap_new();
 	for (size_t i = 0; i < set->count; i++) {
 		const cf_resource *b = &set->items[i];
-		const char *pid = b->project ? cf_live_project_id(live, b->project) : NULL;
+		const char *pid = has_project(b) ? cf_live_project_id(live, b->project) : NULL;
 		if (!pid)
 			continue;
 		char *key = cf_xasprintf("%s %s %s", b->kind->name, pid, b->name ? b->name : "");
@@ -72,7 +78,7 @@ static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_cl
 	size_t before = diags->count;
 	for (size_t i = 0; i < set->count; i++) {
 		const cf_resource *r = &set->items[i];
-		if (!r->project || cf_live_project_id(live, r->project))
+		if (!has_project(r) || cf_live_project_id(live, r->project))
 			continue;
 		const cJSON *hit = cf_strmap_get(r->project_is_id ? by_id : by_name, r->project);
 		if (!hit) {
@@ -91,11 +97,9 @@ static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_cl
 	return diags->count > before ? CF_EINVALID : CF_OK;
 }
 
-int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
-		   cf_error *err)
+int cf_sem_refresh(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags, cf_error *err)
 {
 	cf_sem_client *c = cf_sem_of(conn);
-	cf_live *live = cf_xcalloc(1, sizeof(*live));
 	int rc = CF_OK;
 	if (any(set, has_project))
 		rc = resolve_projects(live, set, c, diags, err);
@@ -109,10 +113,5 @@ int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_conn *conn, cf_
 		if (used)
 			rc = kinds[k]->read_live(live, set, conn, diags, err);
 	}
-	if (rc != CF_OK) {
-		cf_live_free(live);
-		live = NULL;
-	}
-	*out = live;
 	return rc;
 }

@@ -8,8 +8,9 @@
 #include "reconciler/live.h"
 #include "reconciler/providers/semaphore/client.h"
 
-/* A project the specs name that does not exist goes to diags (CF_EINVALID). */
-int cf_sem_refresh(cf_live **out, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
-		   cf_error *err);
+/* Adds to live what set's Semaphore manifests are about (other vendors'
+ * manifests are left alone); a project the specs name that does not exist
+ * goes to diags (CF_EINVALID). */
+int cf_sem_refresh(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags, cf_error *err);
 
 #endif
