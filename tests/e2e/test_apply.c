@@ -274,7 +274,7 @@ static void test_a_saved_plan_is_refused_once_the_live_state_changed(void **stat
 	char *path = cf_xasprintf("/deployment_targets/%s", id);
 	cf_error err = {0};
 	cJSON *out = NULL;
-	assert_int_equal(cf_sem_request(&out, e.api, "PATCH", 0, "{\"url\":\"someone else\","
+	assert_int_equal(cf_http_request(&out, e.api, "PATCH", 0, "{\"url\":\"someone else\","
 				    "\"unique_token\":\"0d000000-0000-4000-8000-000000000001\"}", path, &err), 0);
 	cJSON_Delete(out);
 	r = cf(&e, ARGS("apply", "--plan", "plan.json", "--yes"));

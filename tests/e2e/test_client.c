@@ -9,7 +9,7 @@
 
 typedef struct env {
 	fx_sandbox sb;
-	cf_sem_client *c;
+	cf_http_client *c;
 	cf_error err;
 } env;
 
@@ -33,7 +33,7 @@ static void up(env *e)
 
 static void down(env *e)
 {
-	cf_sem_client_free(e->c);
+	cf_http_client_free(e->c);
 	fx_sandbox_stop(&e->sb);
 	cf_error_clear(&e->err);
 	fx_leave_tmpdir();
@@ -135,7 +135,7 @@ static void test_connections_are_kept_from_one_batch_to_the_next(void **state)
 		paths[i] = cf_xstrdup("/self_hosted_agent_types");
 	cJSON *outs[16];
 	for (int batch = 0; batch < 3; batch++) {
-		assert_int_equal(cf_sem_get_many(outs, e.c, paths, 16, &e.err), 0);
+		assert_int_equal(cf_http_get_many(outs, e.c, paths, 16, &e.err), 0);
 		for (size_t i = 0; i < 16; i++)
 			cJSON_Delete(outs[i]);
 	}
@@ -269,7 +269,7 @@ static void test_a_delete_that_finds_the_target_gone_counts_as_deleted(void **st
 	assert_int_equal(cf_sem_target_delete(e.c, "aaaaaaaa-0000-4000-8000-0000000000ff",
 					      "aaaaaaaa-0000-4000-8000-000000000004", &e.err), 0);
 	assert_null(e.err.message);
-	assert_int_equal(cf_sem_client_requests(e.c), 1);
+	assert_int_equal(cf_http_client_requests(e.c), 1);
 	down(&e);
 }
 
@@ -302,7 +302,7 @@ static void test_503_is_retried_until_it_succeeds(void **state)
 		assert_int_equal(cf_sem_agent_type_list(&p, e.c, &e.err), 0);
 		cJSON_Delete(p);
 	}
-	assert_int_equal(cf_sem_client_requests(e.c), 7); /* 4 answered, 3 retried */
+	assert_int_equal(cf_http_client_requests(e.c), 7); /* 4 answered, 3 retried */
 	down(&e);
 }
 
@@ -314,7 +314,7 @@ static void test_503_fails_after_five_attempts(void **state)
 	cJSON *p = NULL;
 	assert_int_equal(cf_sem_agent_type_list(&p, e.c, &e.err), CF_EAPI);
 	assert_string_equal(e.err.message, "GET /self_hosted_agent_types: HTTP 503: Service Unavailable (after 5 attempts)");
-	assert_int_equal(cf_sem_client_requests(e.c), 5);
+	assert_int_equal(cf_http_client_requests(e.c), 5);
 	down(&e);
 }
 
@@ -353,7 +353,7 @@ static void test_failed_agent_type_create_is_looked_up_before_it_is_sent_again(v
 	assert_non_null(token);
 	assert_int_equal(fx_sandbox_route_count(&e.sb, "POST /self_hosted_agent_types"), 1);
 	assert_int_equal(fx_sandbox_route_count(&e.sb, "GET /self_hosted_agent_types/:name"), 1);
-	assert_int_equal(cf_sem_client_requests(e.c), 5);
+	assert_int_equal(cf_http_client_requests(e.c), 5);
 	free(token);
 	cJSON_Delete(x);
 	cJSON_Delete(body);
@@ -368,16 +368,17 @@ static void test_refused_token_says_so_and_never_shows_it(void **state)
 	cf_sem_config cfg = {.base_url = e.sb.api_url, .token = "wrong-token-4242", .connect_timeout_ms = 2000,
 			     .timeout_ms = 5000, .parallelism = 2, .max_attempts = 5, .retry_base_ms = 10,
 			     .retry_max_ms = 100};
-	cf_sem_client *bad = NULL;
-	assert_int_equal(cf_sem_client_new(&bad, &cfg, &e.err), 0);
+	cf_sem_config_api(&cfg);
+	cf_http_client *bad = NULL;
+	assert_int_equal(cf_http_client_new(&bad, &cfg, &e.err), 0);
 	cJSON *p = NULL;
 	assert_int_equal(cf_sem_project_get(&p, bad, "web-app", &e.err), CF_EAUTH);
 	assert_string_equal(e.err.message, "GET /projects/web-app: HTTP 401: Unauthorized: the API token was "
 					   "refused, or it lacks permission for this (check SEMAPHORE_API_TOKEN, "
 					   "--token-file or ~/.sem.yaml, and the token owner's role)");
 	assert_false(fx_contains(e.err.message, "wrong-token-4242"));
-	assert_int_equal(cf_sem_client_requests(bad), 1); /* 401 is not retried */
-	cf_sem_client_free(bad);
+	assert_int_equal(cf_http_client_requests(bad), 1); /* 401 is not retried */
+	cf_http_client_free(bad);
 	down(&e);
 }
 
@@ -392,15 +393,16 @@ static void test_unreachable_host_is_a_network_error(void **state)
 	cf_sem_config cfg = {.base_url = url, .token = TEST_TOKEN, .connect_timeout_ms = 1000,
 			     .timeout_ms = 2000, .parallelism = 2, .max_attempts = 3, .retry_base_ms = 10,
 			     .retry_max_ms = 20};
-	cf_sem_client *c = NULL;
-	assert_int_equal(cf_sem_client_new(&c, &cfg, &e.err), 0);
+	cf_sem_config_api(&cfg);
+	cf_http_client *c = NULL;
+	assert_int_equal(cf_http_client_new(&c, &cfg, &e.err), 0);
 	cJSON *p = NULL;
 	assert_int_equal(cf_sem_agent_type_list(&p, c, &e.err), CF_ENET);
 	assert_true(fx_contains(e.err.message, "GET /self_hosted_agent_types: "));
 	assert_true(fx_contains(e.err.message, "(after 3 attempts)"));
 	assert_false(fx_contains(e.err.message, TEST_TOKEN));
-	cf_sem_client_free(c);
-	cf_sem_client_free(e.c);
+	cf_http_client_free(c);
+	cf_http_client_free(e.c);
 	e.c = NULL;
 	fx_leave_tmpdir();
 	cf_error_clear(&e.err);
@@ -415,7 +417,7 @@ static void test_parallel_reads_keep_submission_order_and_the_parallelism_limit(
 	for (int i = 0; i < 20; i++)
 		paths[i] = i % 2 ? cf_xstrdup("/projects/api") : cf_xstrdup("/projects/web-app");
 	cJSON *outs[20];
-	assert_int_equal(cf_sem_get_many(outs, e.c, paths, 20, &e.err), 0);
+	assert_int_equal(cf_http_get_many(outs, e.c, paths, 20, &e.err), 0);
 	for (int i = 0; i < 20; i++) {
 		assert_string_equal(str(outs[i], "metadata.name"), i % 2 ? "api" : "web-app");
 		cJSON_Delete(outs[i]);
@@ -457,12 +459,12 @@ static void test_a_200_that_is_not_json_is_an_error(void **state)
 	/* the stats route lives outside /api/v1alpha; reach it through a base URL without it */
 	cf_sem_config cfg = {.base_url = e.sb.url, .token = TEST_TOKEN, .connect_timeout_ms = 1000,
 			     .timeout_ms = 2000, .parallelism = 2, .max_attempts = 1};
-	cf_sem_client *c = NULL;
-	assert_int_equal(cf_sem_client_new(&c, &cfg, &e.err), 0);
-	assert_int_equal(cf_sem_get_list(&x, c, "/_sandbox/stats", "agent_types", &e.err), CF_EAPI);
+	cf_http_client *c = NULL;
+	assert_int_equal(cf_http_client_new(&c, &cfg, &e.err), 0);
+	assert_int_equal(cf_http_get_list(&x, c, "/_sandbox/stats", "agent_types", &e.err), CF_EAPI);
 	assert_string_equal(e.err.message, "GET /_sandbox/stats: the answer has an unexpected shape "
 					   "(no \"agent_types\" list)");
-	cf_sem_client_free(c);
+	cf_http_client_free(c);
 	down(&e);
 }
 

@@ -183,7 +183,7 @@ static void test_drift_exits_2_when_a_project_secret_was_removed(void **state)
 	fx_result r = run_ok(&e, ARGS("drift"));
 	fx_result_free(&r);
 	cf_error err = {0};
-	assert_int_equal(cf_sem_delete(e.api, "/api/v1/projects/" P_WEB "/secrets/pk", &err), 0);
+	assert_int_equal(cf_http_delete(e.api, "/api/v1/projects/" P_WEB "/secrets/pk", &err), 0);
 	r = cf(&e, ARGS("drift"));
 	assert_int_equal(r.rc, 2);
 	assert_true(fx_contains(r.out, "  + ProjectSecret/web/pk (create)\n"));

@@ -230,7 +230,7 @@ static void test_drift_exits_2_when_a_live_value_changed(void **state)
 	fx_result_free(&r);
 	cJSON *out = NULL;
 	cf_error err = {0};
-	assert_int_equal(cf_sem_request(&out, e.api, "PATCH", 0, "{\"metadata\": {\"name\": \"old\"}, \"data\": "
+	assert_int_equal(cf_http_request(&out, e.api, "PATCH", 0, "{\"metadata\": {\"name\": \"old\"}, \"data\": "
 					"{\"env_vars\": [{\"name\": \"A\", \"value\": \"rotated\"}, {\"name\": \"GONE\", "
 					"\"value\": \"g\"}]}}", "/api/v1beta/secrets/old", &err), 0);
 	cJSON_Delete(out);

@@ -30,7 +30,7 @@ void e2e_up(e2e *e, const char *seed, const char *const *args, const char *const
 
 void e2e_down(e2e *e)
 {
-	cf_sem_client_free(e->api);
+	cf_http_client_free(e->api);
 	fx_sandbox_stop(&e->sb);
 	fx_leave_tmpdir();
 }
@@ -44,7 +44,7 @@ cJSON *e2e_get(e2e *e, const char *path)
 {
 	cJSON *out = NULL;
 	cf_error err = {0};
-	cf_sem_request(&out, e->api, "GET", CF_SEM_IDEMPOTENT, NULL, path, &err);
+	cf_http_request(&out, e->api, "GET", CF_HTTP_IDEMPOTENT, NULL, path, &err);
 	cf_error_clear(&err);
 	return out;
 }

@@ -14,7 +14,7 @@ typedef struct e2e {
 	char url_env[200];
 	char state_env[300]; /* XDG_STATE_HOME inside the scene: tokens never land in $HOME */
 	const char *env[16]; /* SEMAPHORE_ORG_URL, SEMAPHORE_API_TOKEN, then extras */
-	cf_sem_client *api;  /* for arranging and checking live state directly */
+	cf_http_client *api;  /* for arranging and checking live state directly */
 } e2e;
 
 /* Enters a fresh directory, writes seed (JSON) and starts the sandbox with

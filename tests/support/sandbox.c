@@ -106,16 +106,17 @@ int fx_sandbox_route_count(const fx_sandbox *sb, const char *route)
 	return count;
 }
 
-cf_sem_client *fx_client(const fx_sandbox *sb, int max_attempts)
+cf_http_client *fx_client(const fx_sandbox *sb, int max_attempts)
 {
 	cf_sem_config cfg = {
 		.base_url = (char *)sb->api_url, .token = TEST_TOKEN, .connect_timeout_ms = 2000,
 		.timeout_ms = 10000, .parallelism = 8, .max_attempts = max_attempts,
 		.retry_base_ms = 10, .retry_max_ms = 100,
 	};
-	cf_sem_client *c = NULL;
+	cf_sem_config_api(&cfg);
+	cf_http_client *c = NULL;
 	cf_error err = {0};
-	if (cf_sem_client_new(&c, &cfg, &err) != CF_OK)
+	if (cf_http_client_new(&c, &cfg, &err) != CF_OK)
 		abort();
 	return c;
 }

@@ -27,7 +27,7 @@ cJSON *fx_sandbox_stats(const fx_sandbox *sb);
 int fx_sandbox_route_count(const fx_sandbox *sb, const char *route);
 
 /* A client for the sandbox: retries fast (10 ms base) so tests stay quick. */
-cf_sem_client *fx_client(const fx_sandbox *sb, int max_attempts);
+cf_http_client *fx_client(const fx_sandbox *sb, int max_attempts);
 /* Writes the standard test seed (see sandbox.c) to path. */
 void fx_write_seed(const char *path);
 

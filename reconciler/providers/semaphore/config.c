@@ -137,7 +137,7 @@ static int from_sem_yaml(cf_sem_config *cfg, const char *home, const char *conte
 		else {
 			*url = cf_xstrdup(host);
 			cfg->token = cf_xstrdup(token);
-			cfg->sem_context = cf_xstrdup(written);
+			cfg->context = cf_xstrdup(written);
 		}
 		yaml_document_delete(&d);
 	}
@@ -147,9 +147,22 @@ static int from_sem_yaml(cf_sem_config *cfg, const char *home, const char *conte
 	return rc;
 }
 
+void cf_sem_config_api(cf_sem_config *cfg)
+{
+	/* the API reference: a token as "Authorization: Token", and "All API requests
+	 * must set the User-Agent to SemaphoreCI v2.0 Client" */
+	cfg->auth_prefix = "Authorization: Token ";
+	cfg->user_agent = "SemaphoreCI v2.0 Client";
+	/* 401 is a bad token, or a good one without permission
+	 * (public-api/v1alpha/lib/pipelines_api/deployments/authorize.ex: "Permission denied") */
+	cfg->auth_hint = "check SEMAPHORE_API_TOKEN, --token-file or ~/.sem.yaml, and the token owner's role";
+	cfg->forbidden_hint = "a feature of the organisation's plan that is not enabled";
+}
+
 int cf_sem_config_resolve(cf_sem_config *cfg, const cf_conn_settings *in, cf_error *err)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cf_sem_config_api(cfg);
 	cfg->connect_timeout_ms = 10000;
 	cfg->timeout_ms = 60000;
 	cfg->parallelism = 8;
@@ -180,10 +193,5 @@ int cf_sem_config_resolve(cf_sem_config *cfg, const cf_conn_settings *in, cf_err
 
 void cf_sem_config_clear(cf_sem_config *cfg)
 {
-	free(cfg->base_url);
-	free(cfg->token);
-	free(cfg->sem_context);
-	cfg->base_url = NULL;
-	cfg->token = NULL;
-	cfg->sem_context = NULL;
+	cf_http_config_clear(cfg);
 }

@@ -15,25 +15,25 @@
 
 #define CREATE_ATTEMPTS 5
 
-int cf_sem_create(cJSON **out, cf_sem_client *c, const char *collection, const char *body, const char *lookup,
+int cf_sem_create(cJSON **out, cf_http_client *c, const char *collection, const char *body, const char *lookup,
 		  cf_error *err)
 {
 	*out = NULL;
 	int rc = CF_OK;
 	for (int attempt = 1;; attempt++) {
-		cf_sem_call call;
-		cf_sem_call_init(&call, "POST", 0, body, "%s", collection);
-		rc = cf_sem_run(c, &call, 1, err);
+		cf_http_call call;
+		cf_http_call_init(&call, "POST", 0, body, "%s", collection);
+		rc = cf_http_run(c, &call, 1, err);
 		bool retryable = call.retryable;
 		if (rc == CF_OK) {
 			*out = call.json;
 			call.json = NULL;
 		}
-		cf_sem_call_clear(&call);
+		cf_http_call_clear(&call);
 		if (rc == CF_OK || !retryable || attempt >= CREATE_ATTEMPTS)
 			return rc;
 		cf_error miss = {0};
-		int found = cf_sem_request(out, c, "GET", CF_SEM_IDEMPOTENT, NULL, lookup, &miss);
+		int found = cf_http_request(out, c, "GET", CF_HTTP_IDEMPOTENT, NULL, lookup, &miss);
 		cf_error_clear(&miss);
 		if (found == CF_OK) { /* created; only the answer was lost */
 			cf_error_clear(err);

@@ -181,7 +181,7 @@ typedef struct picked {
 } picked;
 
 typedef struct run {
-	cf_sem_client *c;
+	cf_http_client *c;
 	cJSON *listing; /* every project */
 	picked *p;
 	size_t np;
@@ -266,14 +266,14 @@ static int read_lists(run *r, bool agents, cf_error *err)
 	char **paths = cf_xcalloc(n + 1, sizeof(char *));
 	cJSON **outs = cf_xcalloc(n + 1, sizeof(cJSON *));
 	for (size_t k = 0; k < r->np; k++) {
-		char *e = cf_sem_escape(r->p[k].p.id);
+		char *e = cf_http_escape(r->p[k].p.id);
 		paths[2 * k] = cf_xasprintf("/deployment_targets?project_id=%s", e);
 		paths[2 * k + 1] = cf_xasprintf("/artifacts_retention_policies/%s", e);
 		free(e);
 	}
 	if (agents)
 		paths[n - 1] = cf_xstrdup("/self_hosted_agent_types");
-	int rc = cf_sem_get_many(outs, r->c, paths, n, err);
+	int rc = cf_http_get_many(outs, r->c, paths, n, err);
 	for (size_t k = 0; k < r->np && rc == CF_OK; k++) {
 		if (!is_target_list(outs[2 * k]))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a list of "
@@ -309,12 +309,12 @@ static int read_targets(run *r, cf_error *err)
 	for (size_t k = 0; k < r->np; k++) {
 		const cJSON *t;
 		cJSON_ArrayForEach(t, r->p[k].targets) {
-			char *e = cf_sem_escape(s_of(t, "id"));
+			char *e = cf_http_escape(s_of(t, "id"));
 			paths[i++] = cf_xasprintf("/deployment_targets/%s?include_secrets=true", e);
 			free(e);
 		}
 	}
-	int rc = cf_sem_get_many(r->full, r->c, paths, r->nfull, err);
+	int rc = cf_http_get_many(r->full, r->c, paths, r->nfull, err);
 	for (i = 0; i < r->nfull && rc == CF_OK; i++)
 		if (!cJSON_IsObject(r->full[i]) || !*s_of(r->full[i], "name"))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a target)",

@@ -24,7 +24,7 @@ typedef struct cf_sem_export_project {
 
 /* What a Semaphore kind's export hook gets (its const void *ctx). */
 typedef struct cf_sem_export_ctx {
-	cf_sem_client *c;
+	cf_http_client *c;
 	const cf_export_scope *scope;
 	const cf_sem_export_project *projects;
 	size_t nprojects;

@@ -22,14 +22,14 @@ static char *page_path(const cf_sem_pager *pg, const char *base, const char *cur
 	const char *sep = strchr(base, '?') ? "&" : "?";
 	if (pg->by_number)
 		return cf_xasprintf("%s%spage=%s&page_size=%d", base, sep, cursor, pg->page_size);
-	char *tok = cf_sem_escape(cursor);
+	char *tok = cf_http_escape(cursor);
 	char *p = cf_xasprintf("%s%spage_size=%d%s%s", base, sep, pg->page_size, *cursor ? "&page_token=" : "", tok);
 	free(tok);
 	return p;
 }
 
 /* Moves one answer's items into st and sets st->cursor to the next page. */
-static int take(const cf_sem_pager *pg, list_state *st, cf_sem_call *call, cf_error *err)
+static int take(const cf_sem_pager *pg, list_state *st, cf_http_call *call, cf_error *err)
 {
 	cJSON *list = pg->key ? cJSON_GetObjectItemCaseSensitive(call->json, pg->key) : call->json;
 	const char *next = pg->by_number ? "" :
@@ -57,36 +57,36 @@ static int take(const cf_sem_pager *pg, list_state *st, cf_sem_call *call, cf_er
 }
 
 /* One round: the next page of every list not done yet, in one batch. */
-static int round_of(cf_sem_client *c, const cf_sem_pager *pg, const char *const *bases, list_state *st,
+static int round_of(cf_http_client *c, const cf_sem_pager *pg, const char *const *bases, list_state *st,
 		    size_t n, bool *more, cf_error *err)
 {
-	cf_sem_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
+	cf_http_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
 	size_t *which = cf_xcalloc(n + 1, sizeof(*which));
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!st[i].cursor)
 			continue;
 		char *path = page_path(pg, bases[i], st[i].cursor);
-		cf_sem_call_init(&calls[m], "GET", CF_SEM_IDEMPOTENT, NULL, "%s", path);
+		cf_http_call_init(&calls[m], "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", path);
 		calls[m].shape = pg->shape;
 		free(path);
 		st[i].pages++;
 		which[m++] = i;
 	}
-	int rc = cf_sem_run(c, calls, m, err);
+	int rc = cf_http_run(c, calls, m, err);
 	for (size_t k = 0; k < m && rc == CF_OK; k++)
 		rc = take(pg, &st[which[k]], &calls[k], err);
 	*more = false;
 	for (size_t i = 0; i < n; i++)
 		*more = *more || st[i].cursor;
 	for (size_t k = 0; k < m; k++)
-		cf_sem_call_clear(&calls[k]);
+		cf_http_call_clear(&calls[k]);
 	free(calls);
 	free(which);
 	return rc;
 }
 
-int cf_sem_list_many(cJSON **outs, cf_sem_client *c, const cf_sem_pager *pg, const char *const *bases, size_t n,
+int cf_sem_list_many(cJSON **outs, cf_http_client *c, const cf_sem_pager *pg, const char *const *bases, size_t n,
 		     cf_error *err)
 {
 	list_state *st = cf_xcalloc(n + 1, sizeof(*st));

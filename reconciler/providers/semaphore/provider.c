@@ -50,7 +50,7 @@ typedef struct sem_conn {
 static void sem_close(cf_conn *c)
 {
 	sem_conn *s = (sem_conn *)c;
-	cf_sem_client_free(c->impl);
+	cf_http_client_free(c->impl);
 	cf_sem_config_clear(&s->cfg);
 	free(s->where);
 	free(s);
@@ -62,7 +62,7 @@ static char *org_text(const cf_sem_config *cfg)
 	const char *u = cfg->base_url ? cfg->base_url : "";
 	const char *api = strstr(u, "/api/v1alpha");
 	char *org = api && !api[strlen("/api/v1alpha")] ? cf_xstrndup(u, (size_t)(api - u)) : cf_xstrdup(u);
-	char *out = cfg->sem_context ? cf_xasprintf("%s (sem context %s)", org, cfg->sem_context) : cf_xstrdup(org);
+	char *out = cfg->context ? cf_xasprintf("%s (sem context %s)", org, cfg->context) : cf_xstrdup(org);
 	free(org);
 	return out;
 }
@@ -70,7 +70,7 @@ static char *org_text(const cf_sem_config *cfg)
 static int open_client(cf_conn **out, sem_conn *s, cf_error *err)
 {
 	s->base.provider = &cf_semaphore_provider;
-	int rc = cf_sem_client_new((cf_sem_client **)&s->base.impl, &s->cfg, err);
+	int rc = cf_http_client_new((cf_http_client **)&s->base.impl, &s->cfg, err);
 	if (rc != CF_OK) {
 		sem_close(&s->base);
 		return rc;
@@ -113,7 +113,7 @@ static int sem_clone(cf_conn **out, const cf_conn *c, cf_error *err)
 	s->cfg = from->cfg;
 	s->cfg.base_url = dup_or_null(from->cfg.base_url);
 	s->cfg.token = dup_or_null(from->cfg.token);
-	s->cfg.sem_context = dup_or_null(from->cfg.sem_context);
+	s->cfg.context = dup_or_null(from->cfg.context);
 	return open_client(out, s, err);
 }
 
@@ -129,17 +129,17 @@ static const char *sem_org(const cf_conn *c)
 
 static unsigned long sem_requests(const cf_conn *c)
 {
-	return cf_sem_client_requests(c->impl);
+	return cf_http_client_requests(c->impl);
 }
 
 static void sem_on_progress(cf_conn *c, void (*fn)(void *ud, unsigned long done), void *ud)
 {
-	cf_sem_client_on_progress(c->impl, fn, ud);
+	cf_http_client_on_progress(c->impl, fn, ud);
 }
 
 static void sem_on_trace(cf_conn *c, void (*fn)(void *ud, const cf_trace *t), void *ud)
 {
-	cf_sem_client_on_trace(c->impl, fn, ud);
+	cf_http_client_on_trace(c->impl, fn, ud);
 }
 
 static int sem_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)

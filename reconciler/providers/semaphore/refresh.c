@@ -58,7 +58,7 @@ static int same_resource_twice(const cf_live *live, const cf_resource_set *set, 
 	return diags->count > before ? CF_EINVALID : CF_OK;
 }
 
-static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_client *c,
+static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_http_client *c,
 			    cf_diags *diags, cf_error *err)
 {
 	cJSON *all = NULL;
@@ -99,7 +99,7 @@ static int resolve_projects(cf_live *live, const cf_resource_set *set, cf_sem_cl
 
 int cf_sem_refresh(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(conn);
+	cf_http_client *c = cf_sem_of(conn);
 	int rc = CF_OK;
 	if (any(set, has_project))
 		rc = resolve_projects(live, set, c, diags, err);

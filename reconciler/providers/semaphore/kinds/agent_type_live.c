@@ -39,7 +39,7 @@ int cf_sem_agent_type_read_live(cf_live *live, const cf_resource_set *set, cf_co
 			     cf_error *err)
 {
 	(void)diags;
-	cf_sem_client *c = cf_sem_of(conn);
+	cf_http_client *c = cf_sem_of(conn);
 	cJSON *list = NULL;
 	int rc = cf_sem_agent_type_list(&list, c, err);
 	const cJSON *a;
@@ -138,7 +138,7 @@ static int create_agent_type(cf_apply_ctx *ctx, const cf_change *ch, const cJSON
 }
 
 typedef struct drain {
-	cf_sem_client *client;
+	cf_http_client *client;
 	const char *name;
 	int agents;
 } drain;

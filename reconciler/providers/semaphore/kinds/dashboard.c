@@ -206,24 +206,24 @@ static cJSON *dashboard_body(const cf_resource *r)
 
 static int apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(ctx->conn);
-	char *id = ch->id ? cf_sem_escape(ch->id) : NULL;
+	cf_http_client *c = cf_sem_of(ctx->conn);
+	char *id = ch->id ? cf_http_escape(ch->id) : NULL;
 	char *path = id ? cf_xasprintf("/dashboards/%s", id) : NULL;
 	cJSON *body = ch->res && ch->action != CF_DELETE ? dashboard_body(ch->res) : NULL, *answer = NULL;
 	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
 	int rc = CF_OK;
 	if (ch->action == CF_CREATE) {
 		/* no idempotency token: looked up by name before it is sent again */
-		char *e = cf_sem_escape(ch->name), *lookup = cf_xasprintf("/dashboards/%s", e);
+		char *e = cf_http_escape(ch->name), *lookup = cf_xasprintf("/dashboards/%s", e);
 		rc = cf_sem_create(&answer, c, "/dashboards", text, lookup, err);
 		free(lookup);
 		free(e);
 		if (rc == CF_OK)
 			cf_apply_created(ctx, ch->address, str(cJSON_GetObjectItemCaseSensitive(answer, "metadata"), "id"));
 	} else if (ch->action == CF_UPDATE) {
-		rc = cf_sem_request(&answer, c, "PATCH", CF_SEM_IDEMPOTENT, text, path, err);
+		rc = cf_http_request(&answer, c, "PATCH", CF_HTTP_IDEMPOTENT, text, path, err);
 	} else if (ch->action == CF_DELETE) {
-		rc = cf_sem_delete(c, path, err);
+		rc = cf_http_delete(c, path, err);
 	}
 	cJSON_Delete(answer);
 	cJSON_Delete(body);

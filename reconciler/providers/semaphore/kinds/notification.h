@@ -28,7 +28,7 @@ int cf_sem_notification_export(cf_export *out, const void *ctx, cf_error *err);
 
 /* Every item of a gateway list (GET path?page_size=N&page_token=T, answered
  * {key: [...], next_page_token}), page after page until the token is "". */
-int cf_sem_list_pages(cJSON **out, cf_sem_client *c, const char *path, const char *key, int page_size,
+int cf_sem_list_pages(cJSON **out, cf_http_client *c, const char *path, const char *key, int page_size,
 		      cf_error *err);
 
 #endif

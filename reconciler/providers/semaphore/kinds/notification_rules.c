@@ -41,17 +41,17 @@ static cJSON *item(const cJSON *o, const char *key)
 	return cJSON_IsNull(v) ? NULL : v;
 }
 
-int cf_sem_list_pages(cJSON **out, cf_sem_client *c, const char *path, const char *key, int page_size,
+int cf_sem_list_pages(cJSON **out, cf_http_client *c, const char *path, const char *key, int page_size,
 		      cf_error *err)
 {
 	*out = cJSON_CreateArray();
 	char *token = cf_xstrdup("");
 	int rc = CF_OK;
 	for (int page = 0; rc == CF_OK; page++) {
-		char *t = cf_sem_escape(token), *p = cf_xasprintf("%s?page_size=%d%s%s", path, page_size,
+		char *t = cf_http_escape(token), *p = cf_xasprintf("%s?page_size=%d%s%s", path, page_size,
 								   *token ? "&page_token=" : "", t);
 		cJSON *answer = NULL;
-		rc = cf_sem_request(&answer, c, "GET", CF_SEM_IDEMPOTENT, NULL, p, err);
+		rc = cf_http_request(&answer, c, "GET", CF_HTTP_IDEMPOTENT, NULL, p, err);
 		cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, key);
 		const char *next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answer, "next_page_token"));
 		if (rc == CF_OK && (!cJSON_IsArray(items) || (cJSON_HasObjectItem(answer, "next_page_token") && !next)))
@@ -367,14 +367,14 @@ static bool keeps_live_endpoint(const cf_resource *res)
 
 /* The live endpoints in plain text, read again only when a placeholder
  * keeps one (the plan holds MD5s only). */
-static int plain_endpoints(cJSON **out, cf_sem_client *c, const cf_change *ch, cf_error *err)
+static int plain_endpoints(cJSON **out, cf_http_client *c, const cf_change *ch, cf_error *err)
 {
 	*out = cJSON_CreateArray();
 	if (ch->action != CF_UPDATE || !keeps_live_endpoint(ch->res))
 		return CF_OK;
-	char *id = cf_sem_escape(ch->id), *path = cf_xasprintf("/notifications/%s", id);
+	char *id = cf_http_escape(ch->id), *path = cf_xasprintf("/notifications/%s", id);
 	cJSON *n = NULL;
-	int rc = cf_sem_request(&n, c, "GET", CF_SEM_IDEMPOTENT, NULL, path, err);
+	int rc = cf_http_request(&n, c, "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
 	if (rc == CF_OK)
 		mask_endpoints(n, NULL, *out);
 	cJSON_Delete(n);
@@ -393,10 +393,10 @@ static void wipe(cJSON *j)
 
 int cf_sem_notification_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(ctx->conn);
+	cf_http_client *c = cf_sem_of(ctx->conn);
 	if (ch->action == CF_DELETE) {
-		char *id = cf_sem_escape(ch->id), *path = cf_xasprintf("/notifications/%s", id);
-		int rc = cf_sem_delete(c, path, err);
+		char *id = cf_http_escape(ch->id), *path = cf_xasprintf("/notifications/%s", id);
+		int rc = cf_http_delete(c, path, err);
 		free(path);
 		free(id);
 		return rc;
@@ -410,15 +410,15 @@ int cf_sem_notification_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *
 	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
 	if (rc == CF_OK && ch->action == CF_CREATE) {
 		/* no idempotency token: looked up by name before it is sent again */
-		char *e = cf_sem_escape(ch->name), *lookup = cf_xasprintf("/notifications/%s", e);
+		char *e = cf_http_escape(ch->name), *lookup = cf_xasprintf("/notifications/%s", e);
 		rc = cf_sem_create(&answer, c, "/notifications", text, lookup, err);
 		free(lookup);
 		free(e);
 		if (rc == CF_OK)
 			cf_apply_created(ctx, ch->address, str(item(answer, "metadata"), "id"));
 	} else if (rc == CF_OK) {
-		char *id = cf_sem_escape(ch->id), *path = cf_xasprintf("/notifications/%s", id);
-		rc = cf_sem_request(&answer, c, "PATCH", CF_SEM_IDEMPOTENT, text, path, err);
+		char *id = cf_http_escape(ch->id), *path = cf_xasprintf("/notifications/%s", id);
+		rc = cf_http_request(&answer, c, "PATCH", CF_HTTP_IDEMPOTENT, text, path, err);
 		free(path);
 		free(id);
 	}

@@ -548,7 +548,7 @@ static int project_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
 	if (ch->action != CF_UPDATE)
 		return cf_error_set(err, CF_EUSAGE, "%s: a project can only be updated", ch->address);
-	cf_sem_client *c = cf_sem_of(ctx->conn);
+	cf_http_client *c = cf_sem_of(ctx->conn);
 	cJSON *tasks = NULL;
 	int rc = cf_sem_task_list(&tasks, c, ch->id, err);
 	if (rc != CF_OK)

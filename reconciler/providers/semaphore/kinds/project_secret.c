@@ -80,7 +80,7 @@ static int explain(int rc, cf_error *err)
 
 static char *collection(const char *project_id)
 {
-	char *e = cf_sem_escape(project_id);
+	char *e = cf_http_escape(project_id);
 	char *p = cf_xasprintf("/api/v1/projects/%s/secrets", e);
 	free(e);
 	return p;
@@ -102,7 +102,7 @@ static cJSON *projects_in_scope(const cf_live *live, const cf_resource_set *set)
 }
 
 /* Each project's secret collection path, and their lists read at once. */
-static int read_lists(cJSON **lists, cf_sem_client *c, const char *const *pids, size_t n, cf_error *err)
+static int read_lists(cJSON **lists, cf_http_client *c, const char *const *pids, size_t n, cf_error *err)
 {
 	char **paths = cf_xcalloc(n + 1, sizeof(*paths));
 	for (size_t i = 0; i < n; i++)

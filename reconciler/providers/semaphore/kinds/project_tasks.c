@@ -236,19 +236,19 @@ static void add_unlisted(cf_live *live, const cf_resource_set *set, const cf_res
 int cf_sem_project_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags,
 			     cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(conn);
+	cf_http_client *c = cf_sem_of(conn);
 	const cf_resource **want = cf_xcalloc(set->count + 1, sizeof(*want));
-	cf_sem_call *calls = cf_xcalloc(set->count + 1, sizeof(*calls));
+	cf_http_call *calls = cf_xcalloc(set->count + 1, sizeof(*calls));
 	size_t n = 0, before = diags->count;
 	for (size_t i = 0; i < set->count; i++) {
 		if (set->items[i].kind != &cf_sem_project_kind)
 			continue;
-		char *e = cf_sem_escape(set->items[i].name);
-		cf_sem_call_init(&calls[n], "GET", CF_SEM_IDEMPOTENT, NULL, "/projects/%s", e);
+		char *e = cf_http_escape(set->items[i].name);
+		cf_http_call_init(&calls[n], "GET", CF_HTTP_IDEMPOTENT, NULL, "/projects/%s", e);
 		free(e);
 		want[n++] = &set->items[i];
 	}
-	int rc = cf_sem_run(c, calls, n, err);
+	int rc = cf_http_run(c, calls, n, err);
 	if (rc == CF_ENOTFOUND) {
 		rc = CF_OK;
 		cf_error_clear(err);
@@ -296,7 +296,7 @@ int cf_sem_project_read_live(cf_live *live, const cf_resource_set *set, cf_conn 
 	free(found);
 	free(ids);
 	for (size_t k = 0; k < n; k++)
-		cf_sem_call_clear(&calls[k]);
+		cf_http_call_clear(&calls[k]);
 	free(calls);
 	free(want);
 	if (rc == CF_OK && diags->count > before)

@@ -95,7 +95,7 @@ int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_con
 			     cf_error *err)
 {
 	(void)diags;
-	cf_sem_client *c = cf_sem_of(conn);
+	cf_http_client *c = cf_sem_of(conn);
 	const cf_resource **want = cf_xcalloc(set->count + 1, sizeof(*want));
 	char **paths = cf_xcalloc(set->count + 1, sizeof(char *));
 	size_t n = 0;
@@ -108,7 +108,7 @@ int cf_sem_retention_read_live(cf_live *live, const cf_resource_set *set, cf_con
 		paths[n++] = cf_xasprintf("/artifacts_retention_policies/%s", pid);
 	}
 	cJSON **out = cf_xcalloc(n + 1, sizeof(cJSON *));
-	int rc = cf_sem_get_many(out, c, paths, n, err);
+	int rc = cf_http_get_many(out, c, paths, n, err);
 	for (size_t i = 0; i < n && rc == CF_OK; i++) {
 		bool ok = cJSON_IsObject(out[i]);
 		for (size_t l = 0; levels[l] && ok; l++) {

@@ -281,14 +281,14 @@ static void fingerprint_page(cJSON *json, void *ud)
 
 /* secrethub list_secrets.ex: page_size at most 100, next_page_token "" on
  * the last page (sem reads one page only: ciform reads them all). */
-int cf_sem_secret_lists(cJSON **outs, cf_sem_client *c, const char *const *paths, size_t n, cf_error *err)
+int cf_sem_secret_lists(cJSON **outs, cf_http_client *c, const char *const *paths, size_t n, cf_error *err)
 {
 	const cf_sem_pager pg = {.by_number = false, .page_size = 100, .max_pages = 100000, .key = "secrets",
 				 .shape = fingerprint_page};
 	return cf_sem_list_many(outs, c, &pg, paths, n, err);
 }
 
-int cf_sem_secret_list(cJSON **out, cf_sem_client *c, const char *path, cf_error *err)
+int cf_sem_secret_list(cJSON **out, cf_http_client *c, const char *path, cf_error *err)
 {
 	return cf_sem_secret_lists(out, c, &path, 1, err);
 }
@@ -391,19 +391,19 @@ cJSON *cf_sem_secret_export_data(const cJSON *api)
 	return data;
 }
 
-int cf_sem_secret_send(cJSON **out, cf_sem_client *c, const char *method, unsigned flags, const char *path,
+int cf_sem_secret_send(cJSON **out, cf_http_client *c, const char *method, unsigned flags, const char *path,
 		       const cJSON *body, cf_error *err)
 {
 	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
 	const char *name = cJSON_GetStringValue(cf_json_path(body, "metadata.name"));
 	int rc;
 	if (!strcmp(method, "POST") && name) { /* looked up by name before it is sent again */
-		char *e = cf_sem_escape(name), *lookup = cf_xasprintf("%s/%s", path, e);
+		char *e = cf_http_escape(name), *lookup = cf_xasprintf("%s/%s", path, e);
 		rc = cf_sem_create(out, c, path, text, lookup, err);
 		free(lookup);
 		free(e);
 	} else {
-		rc = cf_sem_request(out, c, method, flags, text, path, err);
+		rc = cf_http_request(out, c, method, flags, text, path, err);
 	}
 	if (text) /* it held the secret values */
 		memset(text, 0, strlen(text));
@@ -413,7 +413,7 @@ int cf_sem_secret_send(cJSON **out, cf_sem_client *c, const char *method, unsign
 
 static char *item_path(const char *collection, const char *id)
 {
-	char *e = cf_sem_escape(id);
+	char *e = cf_http_escape(id);
 	char *p = cf_xasprintf("%s/%s", collection, e);
 	free(e);
 	return p;
@@ -421,12 +421,12 @@ static char *item_path(const char *collection, const char *id)
 
 /* The live plaintext the manifest's kept entries need, read just before the
  * write; NULL in *plain when none is needed. */
-static int read_plain(cJSON **plain, cf_sem_client *c, const cf_change *ch, const char *path, cf_error *err)
+static int read_plain(cJSON **plain, cf_http_client *c, const cf_change *ch, const char *path, cf_error *err)
 {
 	*plain = NULL;
 	if (ch->action != CF_UPDATE || !cf_sem_secret_keeps_live(ch->res->doc))
 		return CF_OK;
-	int rc = cf_sem_request(plain, c, "GET", CF_SEM_IDEMPOTENT, NULL, path, err);
+	int rc = cf_http_request(plain, c, "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
 	if (rc == CF_OK && cf_sem_secret_values_hidden(*plain))
 		rc = cf_error_set(err, CF_ESTALE, "%s: its values are hidden now (content_included: false), so the "
 				  "entries that keep a live value cannot be sent; plan again", ch->address);
@@ -436,7 +436,7 @@ static int read_plain(cJSON **plain, cf_sem_client *c, const cf_change *ch, cons
 static int write_secret(cf_apply_ctx *ctx, const cf_change *ch, const char *collection, cJSON *meta, cJSON *extra,
 			cJSON **after, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(ctx->conn);
+	cf_http_client *c = cf_sem_of(ctx->conn);
 	bool create = ch->action == CF_CREATE;
 	char *path = create ? cf_xstrdup(collection) : item_path(collection, ch->id);
 	cJSON *plain = NULL, *out = NULL, *body = cJSON_CreateObject();
@@ -453,7 +453,7 @@ static int write_secret(cf_apply_ctx *ctx, const cf_change *ch, const char *coll
 	/* a PATCH carries the whole secret: the same twice is that once; a
 	 * POST is looked up by name before it is sent again (create.c) */
 	if (rc == CF_OK)
-		rc = cf_sem_secret_send(&out, c, create ? "POST" : "PATCH", create ? 0 : CF_SEM_IDEMPOTENT, path,
+		rc = cf_sem_secret_send(&out, c, create ? "POST" : "PATCH", create ? 0 : CF_HTTP_IDEMPOTENT, path,
 					body, err);
 	const char *id = create ? cJSON_GetStringValue(cf_json_path(out, "metadata.id")) : ch->id;
 	if (rc == CF_OK && (!id || !*id))
@@ -462,7 +462,7 @@ static int write_secret(cf_apply_ctx *ctx, const cf_change *ch, const char *coll
 		cf_apply_created(ctx, ch->address, id);
 	char *again = rc == CF_OK && after ? item_path(collection, id) : NULL;
 	if (again) /* read back: what the server kept */
-		rc = cf_sem_request(after, c, "GET", CF_SEM_IDEMPOTENT, NULL, again, err);
+		rc = cf_http_request(after, c, "GET", CF_HTTP_IDEMPOTENT, NULL, again, err);
 	free(again);
 	cJSON_Delete(out);
 	cJSON_Delete(body);
@@ -482,7 +482,7 @@ int cf_sem_secret_apply(cf_apply_ctx *ctx, const cf_change *ch, const char *coll
 	if (ch->action != CF_DELETE)
 		return CF_OK;
 	char *path = item_path(collection, ch->id);
-	int rc = cf_sem_delete(cf_sem_of(ctx->conn), path, err);
+	int rc = cf_http_delete(cf_sem_of(ctx->conn), path, err);
 	free(path);
 	return rc;
 }

@@ -41,9 +41,9 @@ void cf_sem_secret_fingerprint(cJSON *api);
 /* Every page of a list (page_size 100, page_token/next_page_token,
  * secrethub public_grpc_api/list_secrets.ex): *out is one array of the
  * answers' "secrets", each fingerprinted. */
-int cf_sem_secret_list(cJSON **out, cf_sem_client *c, const char *path, cf_error *err);
+int cf_sem_secret_list(cJSON **out, cf_http_client *c, const char *path, cf_error *err);
 /* The same for n collections at once (a batch per page round: pages.c). */
-int cf_sem_secret_lists(cJSON **outs, cf_sem_client *c, const char *const *paths, size_t n, cf_error *err);
+int cf_sem_secret_lists(cJSON **outs, cf_http_client *c, const char *const *paths, size_t n, cf_error *err);
 
 /* The data of a write: every value of the manifest, "<md5> [md5]" and
  * {live: true} entries taken from plain (the live secret's data as just
@@ -60,7 +60,7 @@ bool cf_sem_secret_keeps_live(const cJSON *doc);
 cJSON *cf_sem_secret_export_data(const cJSON *plain_api);
 
 /* One request with a JSON body; the answer in *out (may be NULL). */
-int cf_sem_secret_send(cJSON **out, cf_sem_client *c, const char *method, unsigned flags, const char *path,
+int cf_sem_secret_send(cJSON **out, cf_http_client *c, const char *method, unsigned flags, const char *path,
 		       const cJSON *body, cf_error *err);
 
 /* Carries out a change of either kind. collection is the list's path

@@ -236,7 +236,7 @@ static void trim_target(cJSON *json, void *ud)
 }
 
 /* Lists are bare arrays (public-api/v1alpha/lib/pipelines_api/deployments/list.ex). */
-static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+static int read_lists(cf_live *live, const cf_resource_set *set, cf_http_client *c, cf_error *err)
 {
 	cJSON *scope = projects_in_scope(live, set);
 	size_t np = (size_t)cJSON_GetArraySize(scope);
@@ -246,7 +246,7 @@ static int read_lists(cf_live *live, const cf_resource_set *set, cf_sem_client *
 	const cJSON *p;
 	cJSON_ArrayForEach(p, scope)
 		paths[i++] = cf_xasprintf("/deployment_targets?project_id=%s", p->string);
-	int rc = cf_sem_get_many_shaped(lists, c, paths, np, trim_target, NULL, err);
+	int rc = cf_http_get_many_shaped(lists, c, paths, np, trim_target, NULL, err);
 	for (i = 0; i < np && rc == CF_OK; i++)
 		if (!cJSON_IsArray(lists[i]))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a list)", paths[i]);
@@ -305,27 +305,27 @@ static void store_secrets(cJSON *json, void *ud)
 	cJSON_AddTrueToObject(json, "stored");
 }
 
-static int read_secrets(cf_live *live, cf_sem_client *c, cf_error *err)
+static int read_secrets(cf_live *live, cf_http_client *c, cf_error *err)
 {
 	size_t n = 0;
 	cf_live_item **want = cf_xcalloc(live->count + 1, sizeof(*want));
 	for (size_t k = 0; k < live->count; k++)
 		if (live->items[k].kind == &cf_sem_target_kind && live->items[k].res && !live->items[k].res->absent)
 			want[n++] = &live->items[k];
-	cf_sem_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
+	cf_http_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
 	for (size_t k = 0; k < n; k++) {
-		char *id = cf_sem_escape(want[k]->id);
-		cf_sem_call_init(&calls[k], "GET", CF_SEM_IDEMPOTENT, NULL, "/deployment_targets/%s?include_secrets=true", id);
+		char *id = cf_http_escape(want[k]->id);
+		cf_http_call_init(&calls[k], "GET", CF_HTTP_IDEMPOTENT, NULL, "/deployment_targets/%s?include_secrets=true", id);
 		calls[k].shape = store_secrets;
 		calls[k].shape_ud = want[k];
 		free(id);
 	}
-	int rc = cf_sem_run(c, calls, n, err);
+	int rc = cf_http_run(c, calls, n, err);
 	for (size_t k = 0; k < n; k++) {
 		if (rc == CF_OK && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(calls[k].json, "stored")))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a target)",
 					  calls[k].path);
-		cf_sem_call_clear(&calls[k]);
+		cf_http_call_clear(&calls[k]);
 	}
 	free(calls);
 	free(want);
@@ -346,7 +346,7 @@ static void add_role_ids(const char ***ids, size_t *n, const cJSON *rules, bool 
 
 /* The names of the roles the managed targets' rules hold (live ids, and ids
  * the specs write), one GET /roles/:id each. */
-static int read_role_names(cf_live *live, const cf_resource_set *set, cf_sem_client *c, cf_error *err)
+static int read_role_names(cf_live *live, const cf_resource_set *set, cf_http_client *c, cf_error *err)
 {
 	const char **ids = NULL;
 	size_t n = 0;
@@ -378,7 +378,7 @@ int cf_sem_target_read_live(cf_live *live, const cf_resource_set *set, cf_conn *
 			     cf_error *err)
 {
 	(void)diags;
-	cf_sem_client *c = cf_sem_of(conn);
+	cf_http_client *c = cf_sem_of(conn);
 	int rc = read_lists(live, set, c, err);
 	if (rc == CF_OK)
 		rc = read_secrets(live, c, err);
@@ -460,7 +460,7 @@ static cJSON *target_body(const cf_change *ch, bool secrets)
 }
 
 typedef struct sync_poll {
-	cf_sem_client *client;
+	cf_http_client *client;
 	const char *id;
 	char *message; /* UNUSABLE's state_message */
 } sync_poll;
@@ -567,7 +567,7 @@ static void suggest_role(cf_apply_ctx *ctx, cf_error *err)
 
 int cf_sem_target_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(ctx->conn);
+	cf_http_client *c = cf_sem_of(ctx->conn);
 	int rc = CF_OK;
 	if (live_syncing(ch))
 		rc = wait_synced(ctx, ch, ch->id, err);

@@ -221,7 +221,7 @@ static void check_set(const cf_resource_set *set, cf_diags *diags)
  * of a Project manifest with spec.tasks are read by the Project kind. */
 static int task_read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(conn);
+	cf_http_client *c = cf_sem_of(conn);
 	cJSON *scope = cJSON_CreateObject(); /* UUID -> reference as written */
 	size_t before = diags->count;
 	for (size_t i = 0; i < set->count; i++) {
@@ -334,7 +334,7 @@ static char *definition(const cf_change *ch, const char *project_name, const cha
 
 /* The live task of this name in the project, as the plan would compare it:
  * equal to the manifest, or not. */
-static int adopt(cf_sem_client *c, const cf_change *ch, char **id, cf_error *err)
+static int adopt(cf_http_client *c, const cf_change *ch, char **id, cf_error *err)
 {
 	cJSON *list = NULL;
 	int rc = cf_sem_task_list(&list, c, ch->project_id, err);
@@ -364,7 +364,7 @@ static int adopt(cf_sem_client *c, const cf_change *ch, char **id, cf_error *err
  * the manifest is taken as the one created (periodics_queries.ex insert). */
 static int create(cf_apply_ctx *ctx, const cf_change *ch, const char *yml, char **id, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(ctx->conn);
+	cf_http_client *c = cf_sem_of(ctx->conn);
 	int rc = cf_sem_task_apply(id, c, yml, err); /* retried by the client on a lost answer */
 	if (rc == CF_EAPI && err->message && strstr(err->message, "already exists")) {
 		cf_error_clear(err);
@@ -377,7 +377,7 @@ static int create(cf_apply_ctx *ctx, const cf_change *ch, const char *yml, char 
 
 static int task_apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	cf_sem_client *c = cf_sem_of(ctx->conn);
+	cf_http_client *c = cf_sem_of(ctx->conn);
 	if (ch->action == CF_DELETE)
 		return cf_sem_task_delete(c, ch->id, err);
 	if (ch->action != CF_CREATE && ch->action != CF_UPDATE)

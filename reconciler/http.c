@@ -1,9 +1,9 @@
 /*
- * client: the transfer engine. A queue of calls, a curl multi handle, at
- * most `parallelism` in flight; a call that fails in a retryable way is put
- * back with a time before which it may not start again.
+ * http: the transfer engine (http.h). A queue of calls, a curl multi
+ * handle, at most `parallelism` in flight; a call that fails in a retryable
+ * way is put back with a time before which it may not start again.
  */
-#include "reconciler/providers/semaphore/client.h"
+#include "reconciler/http.h"
 
 #include <curl/curl.h>
 #include <stdarg.h>
@@ -12,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#define USER_AGENT "SemaphoreCI v2.0 Client"
+#define USER_AGENT "ciform/" CIFORM_VERSION
 #define EXCERPT_CHARS 200
 
-struct cf_sem_client {
-	cf_sem_config cfg;
+struct cf_http_client {
+	cf_http_config cfg;
 	CURLM *multi;
 	char *auth_header;
 	cJSON *cache;
@@ -36,7 +36,7 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *err)
+int cf_http_client_new(cf_http_client **out, const cf_http_config *cfg, cf_error *err)
 {
 	static bool global_done;
 	if (!global_done) {
@@ -45,7 +45,7 @@ int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *e
 	}
 	if (!cfg->base_url || !cfg->token)
 		return cf_error_set(err, CF_EUSAGE, "the client needs an organisation URL and a token");
-	cf_sem_client *c = cf_xcalloc(1, sizeof(*c));
+	cf_http_client *c = cf_xcalloc(1, sizeof(*c));
 	c->cfg = *cfg;
 	if (!c->cfg.max_answer_bytes)
 		c->cfg.max_answer_bytes = 32u << 20;
@@ -55,19 +55,19 @@ int cf_sem_client_new(cf_sem_client **out, const cf_sem_config *cfg, cf_error *e
 		c->cfg.low_speed_secs = 20;
 	c->cfg.base_url = cf_xstrdup(cfg->base_url);
 	c->cfg.token = cf_xstrdup(cfg->token);
-	c->cfg.sem_context = NULL; /* the caller's: not needed here */
+	c->cfg.context = NULL; /* the caller's: not needed here */
 	c->multi = curl_multi_init();
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->parallelism);
 	/* keep every connection of a batch for the next one: the cache would
 	 * otherwise shrink with the handles and reconnect at each batch boundary */
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)cfg->parallelism);
-	c->auth_header = cf_xasprintf("Authorization: Token %s", cfg->token);
+	c->auth_header = cf_xasprintf("%s%s", cfg->auth_prefix ? cfg->auth_prefix : "Authorization: Bearer ", cfg->token);
 	c->seed = (unsigned int)now_ms();
 	*out = c;
 	return CF_OK;
 }
 
-void cf_sem_client_free(cf_sem_client *c)
+void cf_http_client_free(cf_http_client *c)
 {
 	if (!c)
 		return;
@@ -79,31 +79,31 @@ void cf_sem_client_free(cf_sem_client *c)
 	free(c);
 }
 
-cJSON *cf_sem_client_cache(cf_sem_client *c)
+cJSON *cf_http_cache(cf_http_client *c)
 {
 	if (!c->cache)
 		c->cache = cJSON_CreateObject();
 	return c->cache;
 }
 
-unsigned long cf_sem_client_requests(const cf_sem_client *c)
+unsigned long cf_http_client_requests(const cf_http_client *c)
 {
 	return c->requests;
 }
 
-void cf_sem_client_on_progress(cf_sem_client *c, void (*fn)(void *ud, unsigned long done), void *ud)
+void cf_http_client_on_progress(cf_http_client *c, void (*fn)(void *ud, unsigned long done), void *ud)
 {
 	c->on_progress = fn;
 	c->progress_ud = ud;
 }
 
-void cf_sem_client_on_trace(cf_sem_client *c, void (*fn)(void *ud, const cf_trace *t), void *ud)
+void cf_http_client_on_trace(cf_http_client *c, void (*fn)(void *ud, const cf_trace *t), void *ud)
 {
 	c->on_trace = fn;
 	c->trace_ud = ud;
 }
 
-char *cf_sem_escape(const char *s)
+char *cf_http_escape(const char *s)
 {
 	char *e = curl_easy_escape(NULL, s, 0);
 	char *out = cf_xstrdup(e ? e : "");
@@ -111,7 +111,7 @@ char *cf_sem_escape(const char *s)
 	return out;
 }
 
-void cf_sem_call_init(cf_sem_call *call, const char *method, unsigned flags, const char *body,
+void cf_http_call_init(cf_http_call *call, const char *method, unsigned flags, const char *body,
 		      const char *path_fmt, ...)
 {
 	memset(call, 0, sizeof(*call));
@@ -127,7 +127,7 @@ void cf_sem_call_init(cf_sem_call *call, const char *method, unsigned flags, con
 	call->path = cf_xstrdup(buf);
 }
 
-void cf_sem_call_clear(cf_sem_call *call)
+void cf_http_call_clear(cf_http_call *call)
 {
 	free(call->path);
 	free(call->body);
@@ -139,7 +139,7 @@ void cf_sem_call_clear(cf_sem_call *call)
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 {
-	cf_sem_call *call = ud;
+	cf_http_call *call = ud;
 	size_t n = size * nmemb;
 	if (call->resp_len + n > call->limit) { /* an endless body must not grow us without end */
 		call->too_big = true;
@@ -152,10 +152,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* A path under /api/ names another API of the same host (secrets live at
- * /api/v1beta and /api/v1): the base URL's /api/v1alpha gives way to it, not
- * a path appended to it. */
-static char *full_url(const cf_sem_client *c, const char *path)
+/* A path under /api/ names another API of the same host (a vendor that
+ * keeps several API versions side by side): the base URL's own /api/...
+ * gives way to it, not a path appended to it. */
+static char *full_url(const cf_http_client *c, const char *path)
 {
 	const char *api = strncmp(path, "/api/", 5) == 0 ? strstr(c->cfg.base_url, "/api/") : NULL;
 	if (api)
@@ -163,7 +163,7 @@ static char *full_url(const cf_sem_client *c, const char *path)
 	return cf_xasprintf("%s%s", c->cfg.base_url, path);
 }
 
-static void start(cf_sem_client *c, cf_sem_call *call)
+static void start(cf_http_client *c, cf_http_call *call)
 {
 	CURL *e = curl_easy_init();
 	char *url = full_url(c, call->path);
@@ -174,7 +174,7 @@ static void start(cf_sem_client *c, cf_sem_call *call)
 		h = curl_slist_append(h, "Content-Type: application/json");
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, c->cfg.user_agent ? c->cfg.user_agent : USER_AGENT);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call->method);
 	if (call->body)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, call->body);
@@ -206,12 +206,10 @@ static void start(cf_sem_client *c, cf_sem_call *call)
 }
 
 /* The server's own words, however it shaped them, with the token (should a
- * server ever echo it) blotted out and control characters made spaces.
- * public-api answers a JSON-encoded string ("\"Invalid state: SYNCING\"",
- * semaphoreio/semaphore public-api/v1alpha/lib/pipelines_api/pipelines/common.ex
- * respond_) or plain text (util/validate.ex); projecthub-rest-api answers
- * {"message": ...}; the gateway a plain "Unauthorized". */
-static char *excerpt(const cf_sem_client *c, const char *body)
+ * server ever echo it) blotted out and control characters made spaces: APIs
+ * answer a JSON-encoded string, plain text, or {"message": ...} (each
+ * provider's docs say which of its servers does what). */
+static char *excerpt(const cf_http_client *c, const char *body)
 {
 	cJSON *j = body ? cJSON_Parse(body) : NULL;
 	const char *msg = cJSON_GetStringValue(cJSON_IsString(j) ? j : cJSON_GetObjectItemCaseSensitive(j, "message"));
@@ -231,28 +229,27 @@ static bool retryable_status(long s)
 	return s == 429 || s == 502 || s == 503 || s == 504;
 }
 
-static void fail(cf_sem_client *c, cf_sem_call *call, int rc, const char *what)
+static void fail(cf_http_client *c, cf_http_call *call, int rc, const char *what)
 {
 	free(call->error);
 	call->rc = rc;
-	/* 401 is a bad token or a good token without permission
-	 * (public-api/v1alpha/lib/pipelines_api/deployments/authorize.ex: "Permission denied") */
+	/* 401 is a bad token or a good token without permission */
 	if (rc == CF_EAUTH)
 		call->error = cf_xasprintf("%s %s: HTTP 401: %s: the API token was refused, or it lacks "
-					   "permission for this (check SEMAPHORE_API_TOKEN, --token-file or "
-					   "~/.sem.yaml, and the token owner's role)",
-					   call->method, call->path, *what ? what : "Unauthorized");
+					   "permission for this%s%s%s", call->method, call->path, *what ? what : "Unauthorized",
+					   c->cfg.auth_hint ? " (" : "", c->cfg.auth_hint ? c->cfg.auth_hint : "",
+					   c->cfg.auth_hint ? ")" : "");
 	else if (call->status == 403)
-		call->error = cf_xasprintf("%s %s: HTTP 403: %s (a feature of the organisation's plan "
-					   "that is not enabled)", call->method, call->path, what);
+		call->error = cf_xasprintf("%s %s: HTTP 403: %s%s%s%s", call->method, call->path, what,
+					   c->cfg.forbidden_hint ? " (" : "", c->cfg.forbidden_hint ? c->cfg.forbidden_hint : "",
+					   c->cfg.forbidden_hint ? ")" : "");
 	else if (call->status)
 		call->error = cf_xasprintf("%s %s: HTTP %ld: %s", call->method, call->path, call->status, what);
 	else
 		call->error = cf_xasprintf("%s %s: %s", call->method, call->path, what);
-	(void)c;
 }
 
-static long backoff_ms(cf_sem_client *c, const cf_sem_call *call)
+static long backoff_ms(cf_http_client *c, const cf_http_call *call)
 {
 	if (call->retry_after_ms > 0)
 		return call->retry_after_ms;
@@ -264,7 +261,7 @@ static long backoff_ms(cf_sem_client *c, const cf_sem_call *call)
 	return d / 2 + (long)(rand_r(&c->seed) % (unsigned)(d / 2 + 1)); /* jitter: half to full */
 }
 
-static void read_headers(cf_sem_call *call, CURL *e)
+static void read_headers(cf_http_call *call, CURL *e)
 {
 	struct curl_header *h = NULL;
 	if (curl_easy_header(e, "x-has-more", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
@@ -277,7 +274,7 @@ static void read_headers(cf_sem_call *call, CURL *e)
 }
 
 /* A transfer ended: decide between done and once more. True when done. */
-static bool settle(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
+static bool settle(cf_http_client *c, cf_http_call *call, CURLcode cc)
 {
 	CURL *e = call->easy;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &call->status);
@@ -287,7 +284,7 @@ static bool settle(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 	curl_slist_free_all(call->headers);
 	call->easy = NULL;
 	call->headers = NULL;
-	bool idem = call->flags & CF_SEM_IDEMPOTENT;
+	bool idem = call->flags & CF_HTTP_IDEMPOTENT;
 	call->retryable = false;
 	if (call->too_big) {
 		char *what = cf_xasprintf("the answer is larger than %zu bytes; giving up", call->limit);
@@ -345,7 +342,7 @@ static bool settle(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 
 /* settle, then tell the tracer what this attempt was (the call's error
  * text is not passed: it may quote the server's answer). */
-static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
+static bool finish(cf_http_client *c, cf_http_call *call, CURLcode cc)
 {
 	bool done = settle(c, call, cc);
 	if (c->on_trace) {
@@ -360,14 +357,14 @@ static bool finish(cf_sem_client *c, cf_sem_call *call, CURLcode cc)
 }
 
 /* Collects the transfers that ended; returns how many are over for good. */
-static size_t reap(cf_sem_client *c, cf_sem_call *calls, bool *busy, bool *over, size_t *in_flight)
+static size_t reap(cf_http_client *c, cf_http_call *calls, bool *busy, bool *over, size_t *in_flight)
 {
 	size_t finished = 0;
 	CURLMsg *m;
 	while ((m = curl_multi_info_read(c->multi, &(int){0}))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		cf_sem_call *call = NULL;
+		cf_http_call *call = NULL;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&call);
 		size_t i = (size_t)(call - calls);
 		busy[i] = false;
@@ -382,7 +379,7 @@ static size_t reap(cf_sem_client *c, cf_sem_call *calls, bool *busy, bool *over,
 	return finished;
 }
 
-int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err)
+int cf_http_run(cf_http_client *c, cf_http_call *calls, size_t n, cf_error *err)
 {
 	size_t done = 0, in_flight = 0;
 	/* Calls start in order, so only the window [lo, hi) (in flight, waiting
@@ -445,49 +442,49 @@ int cf_sem_run(cf_sem_client *c, cf_sem_call *calls, size_t n, cf_error *err)
 	return CF_OK;
 }
 
-int cf_sem_request(cJSON **out, cf_sem_client *c, const char *method, unsigned flags,
+int cf_http_request(cJSON **out, cf_http_client *c, const char *method, unsigned flags,
 		   const char *body, const char *path, cf_error *err)
 {
-	cf_sem_call call;
-	cf_sem_call_init(&call, method, flags, body, "%s", path);
-	int rc = cf_sem_run(c, &call, 1, err);
+	cf_http_call call;
+	cf_http_call_init(&call, method, flags, body, "%s", path);
+	int rc = cf_http_run(c, &call, 1, err);
 	if (out) {
 		*out = call.json;
 		call.json = NULL;
 	}
-	cf_sem_call_clear(&call);
+	cf_http_call_clear(&call);
 	return rc;
 }
 
-int cf_sem_get_many(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n, cf_error *err)
+int cf_http_get_many(cJSON **outs, cf_http_client *c, char *const *paths, size_t n, cf_error *err)
 {
-	return cf_sem_get_many_shaped(outs, c, paths, n, NULL, NULL, err);
+	return cf_http_get_many_shaped(outs, c, paths, n, NULL, NULL, err);
 }
 
-int cf_sem_get_many_shaped(cJSON **outs, cf_sem_client *c, char *const *paths, size_t n,
+int cf_http_get_many_shaped(cJSON **outs, cf_http_client *c, char *const *paths, size_t n,
 			   void (*shape)(cJSON *json, void *ud), void *ud, cf_error *err)
 {
-	cf_sem_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
+	cf_http_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
 	for (size_t i = 0; i < n; i++) {
-		cf_sem_call_init(&calls[i], "GET", CF_SEM_IDEMPOTENT, NULL, "%s", paths[i]);
+		cf_http_call_init(&calls[i], "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", paths[i]);
 		calls[i].shape = shape;
 		calls[i].shape_ud = ud;
 	}
-	int rc = cf_sem_run(c, calls, n, err);
+	int rc = cf_http_run(c, calls, n, err);
 	for (size_t i = 0; i < n; i++) {
 		outs[i] = calls[i].json;
 		calls[i].json = NULL;
-		cf_sem_call_clear(&calls[i]);
+		cf_http_call_clear(&calls[i]);
 	}
 	free(calls);
 	return rc;
 }
 
-int cf_sem_get_list(cJSON **out, cf_sem_client *c, const char *path, const char *key, cf_error *err)
+int cf_http_get_list(cJSON **out, cf_http_client *c, const char *path, const char *key, cf_error *err)
 {
 	cJSON *j = NULL;
 	*out = NULL;
-	int rc = cf_sem_request(&j, c, "GET", CF_SEM_IDEMPOTENT, NULL, path, err);
+	int rc = cf_http_request(&j, c, "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
 	if (rc != CF_OK)
 		return rc;
 	cJSON *list = key ? cJSON_DetachItemFromObjectCaseSensitive(j, key) : j;
@@ -503,15 +500,23 @@ int cf_sem_get_list(cJSON **out, cf_sem_client *c, const char *path, const char 
 	return rc;
 }
 
-int cf_sem_delete(cf_sem_client *c, const char *path, cf_error *err)
+int cf_http_delete(cf_http_client *c, const char *path, cf_error *err)
 {
-	cf_sem_call call;
-	cf_sem_call_init(&call, "DELETE", CF_SEM_IDEMPOTENT, NULL, "%s", path);
-	int rc = cf_sem_run(c, &call, 1, err);
+	cf_http_call call;
+	cf_http_call_init(&call, "DELETE", CF_HTTP_IDEMPOTENT, NULL, "%s", path);
+	int rc = cf_http_run(c, &call, 1, err);
 	if (rc == CF_ENOTFOUND) {
 		rc = CF_OK; /* gone already: an earlier attempt, or someone else, deleted it */
 		cf_error_clear(err);
 	}
-	cf_sem_call_clear(&call);
+	cf_http_call_clear(&call);
 	return rc;
+}
+
+void cf_http_config_clear(cf_http_config *cfg)
+{
+	free(cfg->base_url);
+	free(cfg->token);
+	free(cfg->context);
+	cfg->base_url = cfg->token = cfg->context = NULL;
 }
