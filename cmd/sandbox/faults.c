@@ -133,10 +133,11 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 void sbx_record(sbx *s, void *connection, const char *url, const char *method, const char *body)
 {
 	/* v1alpha paths as the client writes them after its base URL; the
-	 * secrets APIs (/api/v1beta, /api/v1) in full */
-	bool alpha = !strncmp(url, PREFIX "/", strlen(PREFIX) + 1);
-	if (!s->record_file || (!alpha && strncmp(url, "/api/v1beta/", 12) != 0 && strncmp(url, "/api/v1/", 8) != 0))
-		return;
+	 * secrets APIs (/api/v1beta, /api/v1) in full; */
+	bool alpha = !s->vendor && !strncmp(url, PREFIX "/", strlen(PREFIX) + 1);
+	if (!s->record_file || (!s->vendor && !alpha && strncmp(url, "/api/v1beta/", 12) != 0 &&
+				strncmp(url, "/api/v1/", 8) != 0))
+		return; /* another vendor's API (--api): every path, in full */
 	cJSON *line = cJSON_CreateObject();
 	cJSON_AddStringToObject(line, "method", method);
 	cJSON_AddStringToObject(line, "path", alpha ? url + strlen(PREFIX) : url);

@@ -370,6 +370,8 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 	} else if (s->throttle_every > 0 && n % (unsigned long)s->throttle_every == 0) {
 		sbx_error(rs, 429, "Too Many Requests");
 		rs->retry_after = 1;
+	} else if (s->vendor) {
+		s->vendor->answer(s, conn, url, method, up->data, up->len, rs); /* its own token check */
 	} else if (sbx_code_host(s, conn, url, method, up->data, up->len, rs)) {
 		/* h_comments.c answered: a code host's route, its own token check */
 	} else if (!auth || strcmp(auth, expected) != 0) {

@@ -14,9 +14,11 @@
 static const char help[] =
 	"usage: ciform-sandbox [--port N] [--token T] [--state FILE] [--seed FILE]\n"
 	"                      [--latency-ms N] [--fail-every N] [--throttle-every N] [--sync-ms N]\n"
-	"                      [--fault MODE] [--record FILE]\n\n"
-	"A local stand-in for the Semaphore API v1alpha (agent types, deployment targets,\n"
-	"retention policies, projects, roles), on 127.0.0.1. Prints its URL on stdout.\n\n"
+	"                      [--fault MODE] [--record FILE] [--api NAME]\n\n"
+	"A local stand-in for the Semaphore API (agent types, deployment targets,\n"
+	"retention policies, projects, roles, secrets, tasks, notifications, dashboards),\n"
+	"or with --api another vendor's, on 127.0.0.1. Prints its URL on stdout.\n\n"
+	"  --api NAME          the API to answer: semaphore (default), or another vendor's\n"
 	"  --port N            port to listen on; 0 picks a free one (default 0)\n"
 	"  --token T           the API token clients must send (default: sandbox-token)\n"
 	"  --seed FILE         initial organisation, as JSON (every key: cmd/sandbox/store.c)\n"
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
 		{"latency-ms", required_argument, NULL, 'l'}, {"fail-every", required_argument, NULL, 'f'},
 		{"throttle-every", required_argument, NULL, 'T'}, {"sync-ms", required_argument, NULL, 'y'},
 		{"fault", required_argument, NULL, 'F'},      {"record", required_argument, NULL, 'R'},
+		{"api", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
 	};
 	sbx s = {.token = "sandbox-token", .sync_ms = 500};
@@ -78,6 +81,13 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'R': s.record_file = optarg; break;
+		case 'a':
+			s.vendor = strcmp(optarg, "semaphore") ? sbx_vendor_named(optarg) : NULL;
+			if (strcmp(optarg, "semaphore") && !s.vendor) {
+				fprintf(stderr, "ciform-sandbox: error: unknown --api '%s' (see --help)\n", optarg);
+				return 1;
+			}
+			break;
 		case 'h': fputs(help, stdout); return 0;
 		default: fputs("ciform-sandbox: error: invalid option (see --help)\n", stderr); return 1;
 		}

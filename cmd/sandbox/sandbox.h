@@ -14,8 +14,13 @@
 #include <stdbool.h>
 #include <cjson/cJSON.h>
 
+struct sbx_vendor;
+
 typedef struct sbx {
 	pthread_mutex_t lock;
+	/* --api: the vendor whose API this sandbox answers; NULL: Semaphore
+	 * (the routes of http.c). vendors.c lists the others. */
+	const struct sbx_vendor *vendor;
 	cJSON *state;
 	const char *state_file; /* NULL: nothing persisted */
 	const char *token;
@@ -183,6 +188,20 @@ void sbx_normalize_project_secret(cJSON *x);
 
 /* h_comments.c: GitHub's and GitLab's comment APIs, outside /api/v1alpha,
  * with their own token headers. False when url is not theirs. */
+/* Another vendor's API: answer answers every request (its own token check,
+ * routes and errors, each commented with its evidence) once the common
+ * faults (--fail-every, --throttle-every, --fault, --latency-ms) are past;
+ * its state lives in the same seed/state JSON under its own keys. */
+typedef struct sbx_vendor {
+	const char *name; /* --api NAME */
+	void (*answer)(sbx *s, void *conn, const char *url, const char *method, const char *body, size_t len,
+		       sbx_resp *rs);
+} sbx_vendor;
+
+/* vendors.c: every vendor besides Semaphore, NULL-terminated. */
+extern const sbx_vendor *const sbx_vendors[];
+const sbx_vendor *sbx_vendor_named(const char *name);
+
 bool sbx_code_host(sbx *s, void *conn, const char *url, const char *method, const char *data, size_t len,
 		   sbx_resp *rs);
 
