@@ -14,13 +14,15 @@
  */
 #include "cmd/sandbox/sandbox.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <openssl/evp.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 /* ---- protojson decoding of a Notification (DiscardUnknown) ---- */
 
@@ -193,23 +195,36 @@ static cJSON *dec_spec(dec *d, const cJSON *in)
 
 /* ---- the service's validation (util/validator.ex) ---- */
 
-/* the sandbox's regex tolerance (target_rules.c): PCRE's Regex.compile
- * approximated by POSIX ERE, with PCRE-only escapes let through */
+/* Regex.compile(source) as validator.ex validate_regex_patterns calls it: Erlang's
+ * :re (PCRE) with no options, so no UTF mode; PCRE2 here */
 static bool regex_compiles(const char *pattern)
 {
-	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return strstr(pattern, "\\d") || strstr(pattern, "(?") || strstr(pattern, "\\w") ||
-		       strstr(pattern, "\\s");
-	regfree(&re);
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &code, &offset, NULL);
+	if (!re)
+		return false;
+	pcre2_code_free(re);
 	return true;
 }
 
-/* models/pattern.ex regex?: ~r/^\/.*\/$/ */
-static bool is_regex(const char *t)
+/* models/pattern.ex regex?: ~r/^\/.*\/$/ (a "$" before a final newline too), and
+ * new: String.slice(term, 1..-2), the term without its first and last character */
+static char *regex_body(const char *t)
 {
 	size_t n = strlen(t);
-	return n >= 2 && t[0] == '/' && t[n - 1] == '/' && !memchr(t, '\n', n - 1);
+	size_t end = n && t[n - 1] == '\n' ? n - 1 : n; /* where "$" matched */
+	if (end < 2 || t[0] != '/' || t[end - 1] != '/' || memchr(t, '\n', end))
+		return NULL;
+	return strndup(t + 1, n - 2);
+}
+
+static bool is_regex(const char *t)
+{
+	char *body = regex_body(t);
+	bool yes = body != NULL;
+	free(body);
+	return yes;
 }
 
 enum { V_OK, V_BAD, V_CRASH };
@@ -232,9 +247,9 @@ static int validate(const cJSON *spec, char *msg, size_t len)
 			const cJSON *p;
 			cJSON_ArrayForEach(p, cJSON_GetObjectItem(filter, filter_lists[i])) {
 				const char *t = p->valuestring;
-				if (!is_regex(t))
+				char *inner = regex_body(t);
+				if (!inner)
 					continue;
-				char *inner = strndup(t + 1, strlen(t) - 2);
 				if (!regex_compiles(inner))
 					fprintf(mem, "%s%s", count++ ? ", " : "", t);
 				free(inner);

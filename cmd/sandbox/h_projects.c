@@ -90,7 +90,9 @@ static cJSON *project_json(sbx *s, const cJSON *p, bool full)
 	cJSON *spec = cJSON_AddObjectToObject(o, "spec");
 	if (full) {
 		cJSON_AddItemToObject(spec, "repository", repository_json(p));
-		cJSON_AddItemToObject(spec, "schedulers", cJSON_CreateArray());
+		/* tasks while feature just_run is on (its default), schedulers while it is
+		 * off (projecthub grpc_server.ex serialize) */
+		cJSON_AddItemToObject(spec, "schedulers", sbx_project_schedulers_json(s, sbx_str(p, "id")));
 		cJSON_AddItemToObject(spec, "tasks", sbx_project_tasks_json(s, sbx_str(p, "id")));
 	}
 	cJSON_AddStringToObject(spec, "visibility", *sbx_str(p, "visibility") ? sbx_str(p, "visibility") : "private");

@@ -543,6 +543,17 @@ static char *full_reference(const cJSON *ref)
 	return out;
 }
 
+/* front_db_queries.ex hook_exists?: the project has a branch of that name with a
+ * workflow (seed: the project's "workflow_branches", the names of such branches) */
+static bool has_workflow(const cJSON *project, const char *branch)
+{
+	const cJSON *b;
+	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(project, "workflow_branches"))
+		if (cJSON_IsString(b) && !strcmp(b->valuestring, branch ? branch : ""))
+			return true;
+	return false;
+}
+
 /* POST /tasks {"yml_definition"} (schedules/apply.ex: schedules/common.ex get_project_id,
  * authorize_apply, then periodic_scheduler .../actions/apply_impl.ex apply) */
 void h_task_apply(sbx *s, sbx_req *rq, sbx_resp *rs)
@@ -611,7 +622,31 @@ void h_task_apply(sbx *s, sbx_req *rq, sbx_resp *rs)
 		cJSON_Delete(def);
 		return;
 	}
-	/* scheduler_hook and just_run are on (helm-chart features.yaml): no hook check */
+	/* apply_impl.ex find_project_id: by spec.project in the organisation, whatever
+	 * public-api looked the project up by (front_db_queries.ex get_project_id) */
+	if (!project_name || !*project_name) {
+		cJSON_Delete(def);
+		return sbx_fail(rs, 400, "Project with name '' not found.");
+	}
+	/* apply_impl.ex hook_exists?: only when both scheduler_hook and just_run are off
+	 * (seed switches, default on as helm-chart/templates/configmaps/features.yaml ships
+	 * them) does a recurring task need a workflow on its branch (front_db_queries.ex
+	 * hook_exists?: branches.name = reference.name, joined to workflows) */
+	if (!sbx_feature(s, "scheduler_hook") && !sbx_feature(s, "just_run") && def_bool(spec, "recurring") != 0 &&
+	    !has_workflow(project, def_str(cJSON_GetObjectItemCaseSensitive(spec, "reference"), "name"))) {
+		cJSON_Delete(def);
+		return sbx_fail(rs, 400,
+				"At least one regular workflow run on targeted branch is needed before periodic can be created.");
+	}
+	/* apply_impl.ex find_periodic: periodics_queries.ex get_by_id rescues the CastError
+	 * of an id Ecto.UUID cannot dump as {:error, %Ecto.Query.CastError{}}, which
+	 * create_or_update has no clause for: the service raises, and public-api answers
+	 * its gRPC error (periodic_scheduler_client/grpc_client.ex, util/log.ex
+	 * internal_error, pipelines/common.ex respond) */
+	if (periodic_id && *periodic_id && !sbx_is_uuid(periodic_id)) {
+		cJSON_Delete(def);
+		return sbx_fail(rs, 500, "Internal error");
+	}
 	char *ref = full_reference(cJSON_GetObjectItemCaseSensitive(spec, "reference"));
 	twrite w = {.name = def_str(meta, "name"), .description = def_str(meta, "description"),
 		    .reference = ref, .at = at, .pipeline_file = def_str(spec, "pipeline_file"),
@@ -633,12 +668,16 @@ void h_task_apply(sbx *s, sbx_req *rq, sbx_resp *rs)
 /* ---- for h_projects.c ---- */
 
 /* projecthub/lib/projecthub/models/periodic_task.ex construct and
- * projecthub-rest-api/lib/projecthub/http_api.ex encode_tasks: the first 500 by name */
+ * projecthub-rest-api/lib/projecthub/http_api.ex encode_tasks: the first 500 by name;
+ * none when the feature just_run is off (projecthub/lib/projecthub/api/grpc_server.ex
+ * serialize: serialize_detailed_with_schedulers, see sbx_project_schedulers_json) */
 cJSON *sbx_project_tasks_json(sbx *s, const char *project_id)
 {
+	cJSON *out = cJSON_CreateArray();
+	if (!sbx_feature(s, "just_run"))
+		return out;
 	size_t n;
 	cJSON **v = sorted_tasks(s, project_id, &n);
-	cJSON *out = cJSON_CreateArray();
 	for (size_t i = 0; i < n && i < 500; i++) {
 		const cJSON *t = v[i];
 		cJSON *o = cJSON_CreateObject();
@@ -659,6 +698,40 @@ cJSON *sbx_project_tasks_json(sbx *s, const char *project_id)
 			cJSON_AddStringToObject(r, "name", ref + 10);
 		}
 		cJSON_AddBoolToObject(o, "scheduled", !cJSON_IsFalse(cJSON_GetObjectItem(t, "recurring")));
+		cJSON_AddItemToArray(out, o);
+	}
+	free(v);
+	return out;
+}
+
+/* spec.schedulers while the feature just_run is off, else none
+ * (projecthub/lib/projecthub/api/grpc_server.ex serialize and project_schedulers;
+ * projecthub/lib/projecthub/models/scheduler.ex list, page 1 of 500, and construct:
+ * a refs/heads/ reference bare, status from paused; projecthub-rest-api
+ * lib/projecthub/http_api.ex encode_schedulers: status by name, and a tag also as
+ * reference {type: tag, name}) */
+cJSON *sbx_project_schedulers_json(sbx *s, const char *project_id)
+{
+	cJSON *out = cJSON_CreateArray();
+	if (sbx_feature(s, "just_run"))
+		return out;
+	size_t n;
+	cJSON **v = sorted_tasks(s, project_id, &n);
+	for (size_t i = 0; i < n && i < 500; i++) {
+		const cJSON *t = v[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", sbx_str(t, "id"));
+		cJSON_AddStringToObject(o, "name", sbx_str(t, "name"));
+		const char *ref = sbx_str(t, "reference");
+		cJSON_AddStringToObject(o, "branch", strncmp(ref, "refs/heads/", 11) ? ref : ref + 11);
+		cJSON_AddStringToObject(o, "at", sbx_str(t, "at"));
+		cJSON_AddStringToObject(o, "pipeline_file", sbx_str(t, "pipeline_file"));
+		cJSON_AddStringToObject(o, "status", cJSON_IsTrue(cJSON_GetObjectItem(t, "paused")) ? "INACTIVE" : "ACTIVE");
+		if (!strncmp(ref, "refs/tags/", 10)) {
+			cJSON *r = cJSON_AddObjectToObject(o, "reference");
+			cJSON_AddStringToObject(r, "type", "tag");
+			cJSON_AddStringToObject(r, "name", ref + 10);
+		}
 		cJSON_AddItemToArray(out, o);
 	}
 	free(v);

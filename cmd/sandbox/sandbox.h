@@ -231,6 +231,8 @@ cJSON *sbx_project_by_id(sbx *s, const char *id);
  * a project PATCH's tasks upserted and the others pruned (0, or -1 with err) */
 void sbx_normalize_task(sbx *s, cJSON *t);
 cJSON *sbx_project_tasks_json(sbx *s, const char *project_id);
+/* The same while feature just_run is off, as projecthub's schedulers (else []). */
+cJSON *sbx_project_schedulers_json(sbx *s, const char *project_id);
 int sbx_tasks_bulk_upsert(sbx *s, const cJSON *project, const cJSON *tasks, char *err, size_t errn);
 
 #endif

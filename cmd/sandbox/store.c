@@ -19,9 +19,13 @@
  *                 "visibility", "custom_permissions", "debug_permissions",
  *                 "attach_permissions", "repository": {url, name, owner,
  *                 pipeline_file, run_on, forked_pull_requests, status,
- *                 whitelist, integration_type}}]
+ *                 whitelist, integration_type},
+ *                 "workflow_branches": [branch name]}]
  *                                        as GET /projects/:name shows them; a gap
- *                                        shows a GitHub project's defaults (h_projects.c)
+ *                                        shows a GitHub project's defaults (h_projects.c);
+ *                                        workflow_branches: the branches (by name) with
+ *                                        at least one workflow run, for the hook check
+ *                                        of POST /tasks (see scheduler_hook)
  *   "roles": [{"name", "id": UUID, "scope": "org_scope"|"project_scope",
  *              "description", "permissions": [string], "readonly": bool}]
  *                                        default: Owner, Admin, Member (org) and
@@ -79,6 +83,13 @@
  *   "secrets_policy_manage": bool        default true; false: lacks
  *                                        organization.secrets_policy_settings.manage
  *                                        (org_config dropped)
+ *   "just_run": bool                     default true (org feature); false: GET
+ *                                        /projects/:name answers a project's tasks as
+ *                                        "schedulers" and "tasks" is []
+ *   "scheduler_hook": bool               default true (org feature); when it and
+ *                                        just_run are both false, POST /tasks of a
+ *                                        recurring task is 400 unless its reference
+ *                                        name is in the project's workflow_branches
  * Keys the sandbox adds to its state: a target's "sync" (a pending secret
  * change: op, env_vars, files, until_ms) and "result".
  */

@@ -139,9 +139,9 @@ static void test_regex_that_does_not_compile_is_400(void **state)
 	cx_down(&e);
 }
 
-/* validator.ex validate_result: one bad entry is 400; several reach Enum.join
- * of error tuples, which raises (500) */
-static void test_bad_result_is_400_and_two_are_500(void **state)
+/* validator.ex validate_result_patterns / report_results([invalid_result]): one bad
+ * entry is its own error, 400; regex entries are not results to check */
+static void test_one_bad_result_entry_is_400(void **state)
 {
 	(void)state;
 	cx_env e;
@@ -149,13 +149,63 @@ static void test_bad_result_is_400_and_two_are_500(void **state)
 	cx_expect(cx_call(&e, "POST", NS, BODY("A", RULE("{\"results\": [\"passed\", \"green\"]}", SLACK))), 400,
 		  "{\"code\":3,\"message\":\"Value green is not a valid result entry. Valid values are: passed, failed, "
 		  "canceled, stopped.\",\"details\":[]}");
+	cx_answer a = cx_call(&e, "POST", NS, BODY("A", RULE("{\"results\": [\"/pass.*/\", \"failed\"]}", SLACK)));
+	assert_int_equal(a.status, 200);
+	cx_free(&a);
+	cx_down(&e);
+}
+
+/* validator.ex report_results(invalid_results): two or more bad entries, in one rule
+ * or across rules, reach Enum.join of {:error, ...} tuples, which raises, so the
+ * service fails: 500, gRPC UNKNOWN (code 2) */
+static void test_two_bad_result_entries_are_500(void **state)
+{
+	(void)state;
+	cx_env e;
+	up(&e);
 	cx_answer a = cx_call(&e, "POST", NS, BODY("A", RULE("{\"results\": [\"green\", \"red\"]}", SLACK)));
 	assert_int_equal(a.status, 500);
 	assert_int_equal(cx_get(a.json, "code")->valueint, 2);
 	cx_free(&a);
-	a = cx_call(&e, "POST", NS, BODY("A", RULE("{\"results\": [\"/pass.*/\", \"failed\"]}", SLACK)));
-	assert_int_equal(a.status, 200);
+	a = cx_call(&e, "POST", NS,
+		    BODY("A", RULE("{\"results\": [\"green\"]}", SLACK) "," RULE("{\"results\": [\"red\"]}", SLACK)));
+	assert_int_equal(a.status, 500);
+	assert_int_equal(cx_get(a.json, "code")->valueint, 2);
 	cx_free(&a);
+	a = cx_call(&e, "GET", NS, NULL);
+	assert_int_equal(cJSON_GetArraySize(cx_get(a.json, "notifications")), 0);
+	cx_free(&a);
+	cx_down(&e);
+}
+
+/* validator.ex validate_regex_patterns: Regex.compile is PCRE (Erlang :re), so
+ * lookahead, inline flags and \d compile */
+static void test_regex_with_pcre_only_syntax_is_accepted(void **state)
+{
+	(void)state;
+	cx_env e;
+	up(&e);
+	cx_answer a = cx_call(&e, "POST", NS,
+			      BODY("A", RULE("{\"branches\": [\"/^(?!wip-).*$/\", \"/(?i)^release-\\\\d+$/\"]}", SLACK)));
+	assert_int_equal(a.status, 200);
+	assert_string_equal(cx_str(a.json, "spec.rules.0.filter.branches.0"), "/^(?!wip-).*$/");
+	assert_string_equal(cx_str(a.json, "spec.rules.0.filter.branches.1"), "/(?i)^release-\\d+$/");
+	cx_free(&a);
+	cx_down(&e);
+}
+
+/* validator.ex validate_regex_patterns: what PCRE refuses is refused with upstream's
+ * message, POSIX-valid or not: an unmatched ")", a repeated quantifier, a lookbehind
+ * that is not of fixed length */
+static void test_regex_that_pcre_refuses_is_400(void **state)
+{
+	(void)state;
+	cx_env e;
+	up(&e);
+	cx_expect(cx_call(&e, "POST", NS, BODY("A", RULE("{\"branches\": [\"/a)/\"]}", SLACK))), 400,
+		  "{\"code\":3,\"message\":\"Pattern /a)/ is not a valid regex statement\",\"details\":[]}");
+	cx_expect(cx_call(&e, "POST", NS, BODY("A", RULE("{\"pipelines\": [\"/a**/\", \"/(?<=a+)b/\"]}", SLACK))), 400,
+		  "{\"code\":3,\"message\":\"Patterns [/a**/, /(?<=a+)b/] are not valid regex statements\",\"details\":[]}");
 	cx_down(&e);
 }
 
@@ -259,7 +309,10 @@ int main(void)
 		cmocka_unit_test(test_list_pages_by_name),
 		cmocka_unit_test(test_list_page_size_over_300_is_400),
 		cmocka_unit_test(test_regex_that_does_not_compile_is_400),
-		cmocka_unit_test(test_bad_result_is_400_and_two_are_500),
+		cmocka_unit_test(test_regex_with_pcre_only_syntax_is_accepted),
+		cmocka_unit_test(test_regex_that_pcre_refuses_is_400),
+		cmocka_unit_test(test_one_bad_result_entry_is_400),
+		cmocka_unit_test(test_two_bad_result_entries_are_500),
 		cmocka_unit_test(test_rule_without_target_is_400),
 		cmocka_unit_test(test_taken_name_is_400),
 		cmocka_unit_test(test_uuid_name_is_500),

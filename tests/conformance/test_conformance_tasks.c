@@ -468,6 +468,114 @@ static void test_patch_task_errors_are_422_after_the_record_changed(void **state
 	cx_down(&e);
 }
 
+/* An organisation with the features just_run and scheduler_hook as given
+ * ("true"/"false"); web has had workflows on main only. */
+static void up_features(cx_env *e, const char *just_run, const char *scheduler_hook)
+{
+	char seed[1024];
+	snprintf(seed, sizeof(seed),
+		 "{\"org_id\": \"" ORG "\", \"just_run\": %s, \"scheduler_hook\": %s,"
+		 " \"projects\": [{\"name\": \"web\", \"id\": \"" P_WEB "\", \"workflow_branches\": [\"main\"]}],"
+		 " \"tasks\": [{\"id\": \"" TASK_OTHER "\", \"project\": \"web\", \"name\": \"other\","
+		 " \"branch\": \"main\", \"at\": \"0 1 * * *\", \"pipeline_file\": \"o.yml\", \"paused\": true}]}",
+		 just_run, scheduler_hook);
+	cx_up(e, seed, "0", NULL);
+}
+
+#define ON_DEV(name, recurring)                                                                    \
+	HEAD(name, "") "  project: web\n  recurring: " recurring "\n  at: \"0 3 * * *\"\n"           \
+	"  pipeline_file: p.yml\n  reference:\n    type: BRANCH\n    name: dev\n"
+
+/* periodic_scheduler/scheduler/test/grpc_server_test.exs "gRPC apply() returns
+ * FAILED_PRECONDITION when there are no hooks for given branch" (features "disabled":
+ * scheduler_hook and just_run both off); apply_impl.ex hook_exists? and
+ * front_db_queries.ex hook_exists?; public-api response_formatter.ex
+ * process_apply_response: FAILED_PRECONDITION is a user error, 400 */
+static void test_recurring_task_without_a_workflow_on_its_branch_is_400_when_both_features_are_off(void **state)
+{
+	(void)state;
+	cx_env e;
+	up_features(&e, "false", "false");
+	cx_expect(apply(&e, ON_DEV("nightly", "true")), 400,
+		  "\"At least one regular workflow run on targeted branch is needed before periodic can be created.\"");
+	/* a branch with a workflow passes, and so does a task that does not recur */
+	free(created_id(apply(&e, HEAD("on-main", "") NIGHTLY_SPEC)));
+	free(created_id(apply(&e, ON_DEV("once", "false"))));
+	cx_down(&e);
+}
+
+/* apply_impl.ex hook_exists?: `scheduler_hook_enabled? or just_run_enabled?` skips the
+ * check (grpc_server_test.exs runs with the mock features "scheduler_hook" and "just_run") */
+static void test_hook_check_is_skipped_while_either_feature_is_on(void **state)
+{
+	(void)state;
+	cx_env e;
+	up_features(&e, "false", "true");
+	free(created_id(apply(&e, ON_DEV("nightly", "true"))));
+	cx_down(&e);
+	up_features(&e, "true", "false");
+	free(created_id(apply(&e, ON_DEV("nightly", "true"))));
+	cx_down(&e);
+}
+
+/* projecthub/lib/projecthub/api/grpc_server.ex serialize: without just_run the project
+ * is serialized with schedulers (serialize_detailed_with_schedulers), so
+ * projecthub-rest-api http_api.ex encode_tasks gets none */
+static void test_project_get_without_just_run_answers_schedulers_not_tasks(void **state)
+{
+	(void)state;
+	cx_env e;
+	up_features(&e, "false", "true");
+	cx_answer a = cx_call(&e, "GET", "/projects/web", NULL);
+	assert_int_equal(a.status, 200);
+	assert_true(cJSON_IsArray(cx_get(a.json, "spec.tasks")));
+	assert_int_equal(cJSON_GetArraySize(cx_get(a.json, "spec.tasks")), 0);
+	assert_true(cJSON_IsArray(cx_get(a.json, "spec.schedulers")));
+	assert_int_equal(cJSON_GetArraySize(cx_get(a.json, "spec.schedulers")), 1);
+	assert_string_equal(cx_str(a.json, "spec.schedulers.0.id"), TASK_OTHER);
+	assert_string_equal(cx_str(a.json, "spec.schedulers.0.name"), "other");
+	assert_string_equal(cx_str(a.json, "spec.schedulers.0.branch"), "main");
+	assert_string_equal(cx_str(a.json, "spec.schedulers.0.at"), "0 1 * * *");
+	assert_string_equal(cx_str(a.json, "spec.schedulers.0.pipeline_file"), "o.yml");
+	assert_string_equal(cx_str(a.json, "spec.schedulers.0.status"), "INACTIVE");
+	assert_null(cx_get(a.json, "spec.schedulers.0.reference"));
+	cx_free(&a);
+	cx_down(&e);
+}
+
+/* periodics_queries.ex get_by_id: Repo.get's CastError (an id Ecto.UUID cannot dump,
+ * 16 bytes included) is rescued as {:error, %CastError{}}, for which apply_impl.ex
+ * create_or_update has no clause: the service raises and public-api answers
+ * 500 "Internal error" (grpc_client.ex apply, util/log.ex internal_error,
+ * pipelines/common.ex respond); nothing is created */
+static void test_apply_with_an_id_that_is_not_a_uuid_is_500(void **state)
+{
+	(void)state;
+	cx_env e;
+	up(&e);
+	cx_expect(apply(&e, HEAD("nightly", "  id: not-a-uuid\n") NIGHTLY_SPEC), 500, "\"Internal error\"");
+	cx_expect(apply(&e, HEAD("nightly", "  id: abcdefghijklmnop\n") NIGHTLY_SPEC), 500, "\"Internal error\"");
+	cx_answer a = cx_call(&e, "GET", "/tasks?project_id=" P_WEB, NULL);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(cJSON_GetArraySize(a.json), 0);
+	cx_free(&a);
+	cx_down(&e);
+}
+
+/* apply_impl.ex find_project_id looks spec.project up by name even when public-api
+ * found the project through metadata.id (schedules/common.ex get_project_id):
+ * front_db_queries.ex get_project_id "Project with name '' not found." */
+static void test_apply_with_an_empty_project_name_is_400(void **state)
+{
+	(void)state;
+	cx_env e;
+	up(&e);
+	cx_expect(apply(&e, HEAD("other", "  id: " TASK_OTHER "\n") "  project: \"\"\n  recurring: false\n"
+				 "  reference:\n    type: BRANCH\n    name: main\n"),
+		  400, "\"Project with name '' not found.\"");
+	cx_down(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +594,11 @@ int main(void)
 		cmocka_unit_test(test_patch_tasks_bulk_upsert_and_prune),
 		cmocka_unit_test(test_patch_without_tasks_deletes_them_all),
 		cmocka_unit_test(test_patch_task_errors_are_422_after_the_record_changed),
+		cmocka_unit_test(test_recurring_task_without_a_workflow_on_its_branch_is_400_when_both_features_are_off),
+		cmocka_unit_test(test_hook_check_is_skipped_while_either_feature_is_on),
+		cmocka_unit_test(test_project_get_without_just_run_answers_schedulers_not_tasks),
+		cmocka_unit_test(test_apply_with_an_id_that_is_not_a_uuid_is_500),
+		cmocka_unit_test(test_apply_with_an_empty_project_name_is_400),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
