@@ -32,8 +32,11 @@ static char *page_path(const cf_sem_pager *pg, const char *base, const char *cur
 static int take(const cf_sem_pager *pg, list_state *st, cf_http_call *call, cf_error *err)
 {
 	cJSON *list = pg->key ? cJSON_GetObjectItemCaseSensitive(call->json, pg->key) : call->json;
-	const char *next = pg->by_number ? "" :
-		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call->json, "next_page_token"));
+	/* the gateway emits every field (next_page_token "" on the last page); an
+	 * answer without the key is taken as the last page, a key of another
+	 * type as a wrong shape */
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(call->json, "next_page_token");
+	const char *next = pg->by_number || !tok ? "" : cJSON_GetStringValue(tok);
 	if (!cJSON_IsArray(list) || !next)
 		return cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no %s list%s)",
 				    call->path, pg->key ? pg->key : "", pg->by_number ? "" : " or next_page_token");

@@ -44,35 +44,9 @@ static cJSON *item(const cJSON *o, const char *key)
 int cf_sem_list_pages(cJSON **out, cf_http_client *c, const char *path, const char *key, int page_size,
 		      cf_error *err)
 {
-	*out = cJSON_CreateArray();
-	char *token = cf_xstrdup("");
-	int rc = CF_OK;
-	for (int page = 0; rc == CF_OK; page++) {
-		char *t = cf_http_escape(token), *p = cf_xasprintf("%s?page_size=%d%s%s", path, page_size,
-								   *token ? "&page_token=" : "", t);
-		cJSON *answer = NULL;
-		rc = cf_http_request(&answer, c, "GET", CF_HTTP_IDEMPOTENT, NULL, p, err);
-		cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, key);
-		const char *next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answer, "next_page_token"));
-		if (rc == CF_OK && (!cJSON_IsArray(items) || (cJSON_HasObjectItem(answer, "next_page_token") && !next)))
-			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no %s list)", p, key);
-		else if (rc == CF_OK && next && *next && !strcmp(next, token))
-			rc = cf_error_set(err, CF_EAPI, "GET %s: the server answered the same page token again", p);
-		for (cJSON *i = rc == CF_OK ? items->child : NULL, *nx; i; i = nx) {
-			nx = i->next;
-			cJSON_AddItemToArray(*out, cJSON_DetachItemViaPointer(items, i));
-		}
-		bool more = rc == CF_OK && next && *next;
-		free(token);
-		token = cf_xstrdup(more ? next : "");
-		cJSON_Delete(answer);
-		free(t);
-		free(p);
-		if (!more)
-			break;
-	}
-	free(token);
-	return rc;
+	const cf_sem_pager pg = {.by_number = false, .page_size = page_size, .max_pages = 100000, .key = key,
+				 .shape = NULL};
+	return cf_sem_list_many(out, c, &pg, &path, 1, err);
 }
 
 /* ---- comparing ---- */
