@@ -34,6 +34,7 @@ struct cf_resource_set;
 struct cf_conn;
 struct cf_plan_opts;
 struct cf_export;
+struct cf_schema_rule;
 
 typedef struct cf_kind {
 	const char *name;      /* the manifest's kind: */
@@ -47,6 +48,9 @@ typedef struct cf_kind {
 	 * they name (skipped for absent resources, which need no secrets). */
 	void (*check)(cf_kctx *kc, cJSON *doc, bool absent);
 
+	/* The rules check() enforces that the field table cannot say, for
+	 * `ciform schema` (schema_rules.h); {.path = NULL}-terminated, or NULL. */
+	const struct cf_schema_rule *schema_rules;
 	/* What a plan compares, and in which order changes run. */
 	const struct cf_diff_field *diff; /* the order is the provider's phase list */
 	bool has_active;  /* spec.active (default true) plans activate and deactivate */

@@ -1,6 +1,6 @@
 /*
  * schema_json: a JSON Schema walked out of the loader's cf_field tables, plus
- * a table of fragments for the rules each kind's check() enforces in code.
+ * each kind's schema_rules: fragments for the rules its check() enforces in code.
  *
  * How the loader reads YAML decides the mapping: a key whose value is null is
  * as good as absent, unless it is required; a string key takes any scalar
@@ -8,88 +8,12 @@
  * values or a pattern; every mapping refuses unknown keys.
  */
 #include "reconciler/schema_json.h"
+#include "reconciler/schema_rules.h"
 #include "reconciler/kind.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* "Given" as the loader sees it: present and not null. */
-#define GIVEN(k) "{\"required\": [\"" k "\"], \"properties\": {\"" k "\": {\"not\": {\"type\": \"null\"}}}}"
-/* A text that is given and not empty (what spec_target.c calls nonempty). */
-#define NONEMPTY(k) "{\"required\": [\"" k "\"], \"properties\": {\"" k "\": {\"not\": {\"enum\": [\"\", null]}}}}"
-#define TYPE_IS(k, v) "\"required\": [\"" k "\"], \"properties\": {\"" k "\": " v "}"
-#define HAS_RULES(l) "{\"required\": [\"" l "\"], \"properties\": {\"" l "\": {\"type\": \"array\", \"minItems\": 1}}}"
-#define MAX_RULES "{\"maxItems\": 10}"
-#define BASE64_OR_MD5                                                                                  \
-	"^(?:[0-9a-fA-F]{32} \\\\[md5\\\\]|(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$"
-
-/* One rule of a kind's check() (spec_*.c), said in JSON Schema, at a path of
- * the document ("" the document itself, "[]" a list's items); a key the
- * generated node has already goes into its allOf, so nothing is replaced. */
-typedef struct extra {
-	const char *kind, *path;
-	const char *description; /* for editors; may be NULL */
-	const char *rule;        /* a JSON object of schema keywords; may be NULL */
-} extra;
-
-static const extra extras[] = {
-	{"SelfHostedAgentType", "spec.agent_name_settings.release_after",
-	 "Seconds an agent's name stays reserved after it disconnects: 0, or at least 60.",
-	 "{\"anyOf\": [{\"const\": 0}, {\"minimum\": 60}]}"},
-	{"SelfHostedAgentType", "spec.agent_name_settings", NULL,
-	 "{\"if\": {" TYPE_IS("assignment_origin", "{\"const\": \"assignment_origin_aws_sts\"}") "},"
-	 " \"then\": {" TYPE_IS("aws", "{\"type\": \"object\"}") "},"
-	 " \"else\": {\"properties\": {\"aws\": {\"type\": \"null\"}}}}"},
-	{"SelfHostedAgentType", "spec.agent_name_settings.aws",
-	 "Required with assignment_origin_aws_sts, and only then; null (as the API answers) is no aws block.", NULL},
-	{"SelfHostedAgentType", "spec.agent_name_settings.aws.account_id",
-	 "The AWS account ID; a number is taken as the text it is written as.", NULL},
-	{"DeploymentTarget", "metadata.project", "The project's name (or give project_id).", NULL},
-	{"DeploymentTarget", "spec.active", "false: deactivated (cordoned). Default true.", NULL},
-	{"DeploymentTarget", "spec.subject_rules[]", NULL,
-	 "{\"allOf\": ["
-	 "{\"if\": {" TYPE_IS("type", "{\"enum\": [\"ROLE\", \"GROUP\"]}") "}, \"then\": " NONEMPTY("subject_id") "},"
-	 " {\"if\": {" TYPE_IS("type", "{\"const\": \"USER\"}") "},"
-	 " \"then\": {\"anyOf\": [" NONEMPTY("subject_id") ", " NONEMPTY("git_login") "]}},"
-	 " {\"if\": {" TYPE_IS("type", "{\"enum\": [\"ANY\", \"AUTO\"]}") "},"
-	 " \"then\": {\"not\": {\"anyOf\": [" NONEMPTY("subject_id") ", " NONEMPTY("git_login") "]}}}]}"},
-	{"DeploymentTarget", "spec.subject_rules[].subject_id",
-	 "ROLE and GROUP: the name or UUID; USER: the user's UUID (or give git_login).", NULL},
-	{"DeploymentTarget", "spec.object_rules[]", NULL,
-	 "{\"if\": {" TYPE_IS("match_mode", "{\"enum\": [\"EXACT\", \"REGEX\"]}") "}, \"then\": " NONEMPTY("pattern") "}"},
-	{"DeploymentTarget", "spec.object_rules[].pattern",
-	 "EXACT: the name; REGEX: a PCRE regular expression, which ciform compiles. Not needed with ALL.", NULL},
-	{"DeploymentTarget", "spec.env_vars[]", NULL, "{\"oneOf\": [" GIVEN("value") ", " GIVEN("valueFrom") "]}"},
-	{"DeploymentTarget", "spec.env_vars[].value",
-	 "The value (not empty), or \"<md5> [md5]\" to keep the live value with that MD5.", "{\"minLength\": 1}"},
-	{"DeploymentTarget", "spec.env_vars[].valueFrom",
-	 "env: read from this environment variable; file: read from this file, relative to the manifest.",
-	 "{\"if\": {\"type\": \"object\"}, \"then\": {\"oneOf\": [" GIVEN("env") ", " GIVEN("file") "]}}"},
-	{"DeploymentTarget", "spec.files[]", NULL, "{\"oneOf\": [" GIVEN("content") ", " NONEMPTY("source") "]}"},
-	{"DeploymentTarget", "spec.files[].content",
-	 "Base64 on one line (not empty), or \"<md5> [md5]\" to keep the live file with that MD5.",
-	 "{\"minLength\": 1, \"pattern\": \"" BASE64_OR_MD5 "\"}"},
-	{"DeploymentTarget", "spec.files[].source",
-	 "A file relative to the manifest, read and base64-encoded; \"\" (as sem prints it beside content) is none.",
-	 NULL},
-	{"ArtifactRetentionPolicy", "", NULL,
-	 "{\"required\": [\"spec\"], \"properties\": {\"spec\": {\"type\": \"object\", \"anyOf\": ["
-	 HAS_RULES("project_level_retention_policies") ", " HAS_RULES("workflow_level_retention_policies") ", "
-	 HAS_RULES("job_level_retention_policies") "]}}}"},
-	{"ArtifactRetentionPolicy", "spec.project_level_retention_policies", "At most 10 rules; the first match wins.",
-	 MAX_RULES},
-	{"ArtifactRetentionPolicy", "spec.workflow_level_retention_policies", "At most 10 rules; the first match wins.",
-	 MAX_RULES},
-	{"ArtifactRetentionPolicy", "spec.job_level_retention_policies", "At most 10 rules; the first match wins.",
-	 MAX_RULES},
-	{"ArtifactRetentionPolicy", "spec.project_level_retention_policies[].selector", "1 to 100 bytes.",
-	 "{\"minLength\": 1, \"maxLength\": 100}"},
-	{"ArtifactRetentionPolicy", "spec.workflow_level_retention_policies[].selector", "1 to 100 bytes.",
-	 "{\"minLength\": 1, \"maxLength\": 100}"},
-	{"ArtifactRetentionPolicy", "spec.job_level_retention_policies[].selector", "1 to 100 bytes.",
-	 "{\"minLength\": 1, \"maxLength\": 100}"},
-};
 
 static const char *const any_scalar[] = {"string", "number", "boolean", NULL};
 static const char *const json_type[] = {
@@ -132,9 +56,8 @@ static cJSON *typed(cf_ftype t, bool nullable)
 
 static void apply_extras(gen *g, cJSON *node, const char *path)
 {
-	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
-		const extra *x = &extras[i];
-		if (strcmp(x->kind, g->kind->name) != 0 || strcmp(x->path, path) != 0)
+	for (const cf_schema_rule *x = g->kind->schema_rules; x && x->path; x++) {
+		if (strcmp(x->path, path) != 0)
 			continue;
 		if (x->description) {
 			cJSON_DeleteItemFromObjectCaseSensitive(node, "description");
@@ -256,8 +179,8 @@ static cJSON *object_schema(gen *g, const cf_field *fields, const char *path, bo
 	/* manifest.c project_of: exactly one of project, project_id and (where
 	 * the kind's table has it) project_id_or_name */
 	if (g->kind->has_project && !strcmp(path, "metadata"))
-		cJSON_AddItemToObject(s, "oneOf", parsed(g, "[" GIVEN("project") ", " GIVEN("project_id") ", "
-						       GIVEN("project_id_or_name") "]"));
+		cJSON_AddItemToObject(s, "oneOf", parsed(g, "[" CF_GIVEN("project") ", " CF_GIVEN("project_id") ", "
+						       CF_GIVEN("project_id_or_name") "]"));
 	apply_extras(g, s, path);
 	return s;
 }
@@ -282,7 +205,7 @@ static cJSON *schema_tree(gen *g)
 		add_unique(apis, kind->api_version);
 		add_unique(kinds, kind->name);
 		cJSON *when = cJSON_CreateObject();
-		char *cond = cf_xasprintf("{" TYPE_IS("kind", "{\"const\": \"%s\"}") "}", kind->name);
+		char *cond = cf_xasprintf("{" CF_TYPE_IS("kind", "{\"const\": \"%s\"}") "}", kind->name);
 		cJSON_AddItemToObject(when, "if", cJSON_Parse(cond));
 		free(cond);
 		g->kind = kind;

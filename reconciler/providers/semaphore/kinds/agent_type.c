@@ -9,6 +9,7 @@
  * leading 0 kept), the API's type being a string.
  */
 #include "reconciler/kind.h"
+#include "reconciler/schema_rules.h"
 #include "reconciler/providers/semaphore/kinds.h"
 
 #include <string.h>
@@ -68,6 +69,23 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 			"spec.agent_name_settings.aws: only allowed with assignment_origin: assignment_origin_aws_sts");
 }
 
+/* The rules of check() a field table cannot say, in JSON Schema for `ciform schema`
+ * (schema_rules.h). */
+static const cf_schema_rule schema_rules[] = {
+	{.path = "spec.agent_name_settings.release_after",
+	 .description = "Seconds an agent's name stays reserved after it disconnects: 0, or at least 60.",
+	 .rule = "{\"anyOf\": [{\"const\": 0}, {\"minimum\": 60}]}"},
+	{.path = "spec.agent_name_settings",
+	 .rule = "{\"if\": {" CF_TYPE_IS("assignment_origin", "{\"const\": \"assignment_origin_aws_sts\"}") "},"
+		" \"then\": {" CF_TYPE_IS("aws", "{\"type\": \"object\"}") "},"
+		" \"else\": {\"properties\": {\"aws\": {\"type\": \"null\"}}}}"},
+	{.path = "spec.agent_name_settings.aws",
+	 .description = "Required with assignment_origin_aws_sts, and only then; null (as the API answers) is no aws block."},
+	{.path = "spec.agent_name_settings.aws.account_id",
+	 .description = "The AWS account ID; a number is taken as the text it is written as."},
+	{.path = NULL},
+};
+
 const cf_kind cf_sem_agent_type_kind = {
 	.name = "SelfHostedAgentType",
 	.api_version = "v1alpha",
@@ -78,6 +96,7 @@ const cf_kind cf_sem_agent_type_kind = {
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = schema_rules,
 	.diff = cf_sem_agent_type_diff,
 	.has_active = false,
 	.read_live = cf_sem_agent_type_read_live,

@@ -6,6 +6,7 @@
  * be changed but never marked absent.
  */
 #include "reconciler/kind.h"
+#include "reconciler/schema_rules.h"
 #include "reconciler/providers/semaphore/kinds.h"
 
 #include <stdio.h>
@@ -80,6 +81,37 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 			"job_level_retention_policies");
 }
 
+/* The same bound, for the schema. */
+#define MAX_RULES "{\"maxItems\": 10}"
+
+/* The rules of check() a field table cannot say, in JSON Schema for `ciform schema`
+ * (schema_rules.h). */
+static const cf_schema_rule schema_rules[] = {
+	{.path = "",
+	 .rule = "{\"required\": [\"spec\"], \"properties\": {\"spec\": {\"type\": \"object\", \"anyOf\": ["
+		CF_HAS_ITEMS("project_level_retention_policies") ", " CF_HAS_ITEMS("workflow_level_retention_policies") ", "
+		CF_HAS_ITEMS("job_level_retention_policies") "]}}}"},
+	{.path = "spec.project_level_retention_policies",
+	 .description = "At most 10 rules; the first match wins.",
+	 .rule = MAX_RULES},
+	{.path = "spec.workflow_level_retention_policies",
+	 .description = "At most 10 rules; the first match wins.",
+	 .rule = MAX_RULES},
+	{.path = "spec.job_level_retention_policies",
+	 .description = "At most 10 rules; the first match wins.",
+	 .rule = MAX_RULES},
+	{.path = "spec.project_level_retention_policies[].selector",
+	 .description = "1 to 100 bytes.",
+	 .rule = "{\"minLength\": 1, \"maxLength\": 100}"},
+	{.path = "spec.workflow_level_retention_policies[].selector",
+	 .description = "1 to 100 bytes.",
+	 .rule = "{\"minLength\": 1, \"maxLength\": 100}"},
+	{.path = "spec.job_level_retention_policies[].selector",
+	 .description = "1 to 100 bytes.",
+	 .rule = "{\"minLength\": 1, \"maxLength\": 100}"},
+	{.path = NULL},
+};
+
 const cf_kind cf_sem_retention_kind = {
 	.name = "ArtifactRetentionPolicy",
 	.api_version = "v1alpha",
@@ -91,6 +123,7 @@ const cf_kind cf_sem_retention_kind = {
 			  "(write the rules you want instead)",
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = schema_rules,
 	.diff = cf_sem_retention_diff,
 	.has_active = false,
 	.read_live = cf_sem_retention_read_live,

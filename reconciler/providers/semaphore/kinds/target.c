@@ -14,6 +14,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "reconciler/kind.h"
+#include "reconciler/schema_rules.h"
 #include "reconciler/manifest.h"
 #include "reconciler/providers/semaphore/kinds.h"
 #include "reconciler/codec.h"
@@ -341,6 +342,45 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 			"bytes; a target holds at most %u", secret_bytes, SECRETS_MAX_BYTES);
 }
 
+/* A file's content: base64, or an MD5 placeholder that keeps the live file. */
+#define BASE64_OR_MD5                                                                                  \
+	"^(?:[0-9a-fA-F]{32} \\\\[md5\\\\]|(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$"
+
+/* The rules of check() a field table cannot say, in JSON Schema for `ciform schema`
+ * (schema_rules.h). */
+static const cf_schema_rule schema_rules[] = {
+	{.path = "metadata.project", .description = "The project's name (or give project_id)."},
+	{.path = "spec.active", .description = "false: deactivated (cordoned). Default true."},
+	{.path = "spec.subject_rules[]", .rule = "{\"allOf\": ["
+		"{\"if\": {" CF_TYPE_IS("type", "{\"enum\": [\"ROLE\", \"GROUP\"]}") "}, \"then\": " CF_NONEMPTY("subject_id") "},"
+		" {\"if\": {" CF_TYPE_IS("type", "{\"const\": \"USER\"}") "},"
+		" \"then\": {\"anyOf\": [" CF_NONEMPTY("subject_id") ", " CF_NONEMPTY("git_login") "]}},"
+		" {\"if\": {" CF_TYPE_IS("type", "{\"enum\": [\"ANY\", \"AUTO\"]}") "},"
+		" \"then\": {\"not\": {\"anyOf\": [" CF_NONEMPTY("subject_id") ", " CF_NONEMPTY("git_login") "]}}}]}"},
+	{.path = "spec.subject_rules[].subject_id",
+	 .description = "ROLE and GROUP: the name or UUID; USER: the user's UUID (or give git_login)."},
+	{.path = "spec.object_rules[]",
+	 .rule = "{\"if\": {" CF_TYPE_IS("match_mode", "{\"enum\": [\"EXACT\", \"REGEX\"]}") "}, \"then\": " CF_NONEMPTY("pattern") "}"},
+	{.path = "spec.object_rules[].pattern",
+	 .description = "EXACT: the name; REGEX: a PCRE regular expression, which ciform compiles. Not needed with ALL."},
+	{.path = "spec.env_vars[]",
+	 .rule = "{\"oneOf\": [" CF_GIVEN("value") ", " CF_GIVEN("valueFrom") "]}"},
+	{.path = "spec.env_vars[].value",
+	 .description = "The value (not empty), or \"<md5> [md5]\" to keep the live value with that MD5.",
+	 .rule = "{\"minLength\": 1}"},
+	{.path = "spec.env_vars[].valueFrom",
+	 .description = "env: read from this environment variable; file: read from this file, relative to the manifest.",
+	 .rule = "{\"if\": {\"type\": \"object\"}, \"then\": {\"oneOf\": [" CF_GIVEN("env") ", " CF_GIVEN("file") "]}}"},
+	{.path = "spec.files[]",
+	 .rule = "{\"oneOf\": [" CF_GIVEN("content") ", " CF_NONEMPTY("source") "]}"},
+	{.path = "spec.files[].content",
+	 .description = "Base64 on one line (not empty), or \"<md5> [md5]\" to keep the live file with that MD5.",
+	 .rule = "{\"minLength\": 1, \"pattern\": \"" BASE64_OR_MD5 "\"}"},
+	{.path = "spec.files[].source",
+	 .description = "A file relative to the manifest, read and base64-encoded; \"\" (as sem prints it beside content) is none."},
+	{.path = NULL},
+};
+
 const cf_kind cf_sem_target_kind = {
 	.name = "DeploymentTarget",
 	.api_version = "v1alpha",
@@ -351,6 +391,7 @@ const cf_kind cf_sem_target_kind = {
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = schema_rules,
 	.diff = cf_sem_target_diff,
 	.has_active = true,
 	.read_live = cf_sem_target_read_live,

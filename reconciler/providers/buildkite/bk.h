@@ -1,0 +1,71 @@
+/*
+ * bk: what the Buildkite provider's files share: its connection (one REST v2
+ * client bound to one organisation slug), the paths under
+ * /v2/organizations/ORG, paged lists, creates that are looked up by their
+ * natural key before they are sent again, the token's scopes, and the kinds.
+ */
+#ifndef CF_BK_H
+#define CF_BK_H
+
+#include <stdbool.h>
+#include <cjson/cJSON.h>
+#include "reconciler/http.h"
+#include "reconciler/kind.h"
+#include "reconciler/provider.h"
+
+typedef struct cf_bk_config {
+	cf_http_config http; /* base_url ends in /v2 */
+	char *org;           /* the organisation slug */
+	char *source;        /* where the settings came from, for messages ("bk.yaml"), or NULL */
+} cf_bk_config;
+
+typedef struct cf_bk_conn {
+	cf_conn base; /* first: a cf_conn * is a cf_bk_conn * */
+	cf_bk_config cfg;
+	char *where;
+	cJSON *scopes;   /* GET /access-token's scopes, read once; NULL until then */
+	cJSON *clusters; /* GET /clusters, read once when a name must become a UUID */
+} cf_bk_conn;
+
+extern const cf_provider cf_buildkite_provider;
+extern const cf_kind cf_bk_pipeline_kind;
+extern const cf_kind cf_bk_cluster_kind;
+
+/* config.c: the organisation, the token and the URL (docs/buildkite.md). */
+int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error *err);
+void cf_bk_config_clear(cf_bk_config *cfg);
+int cf_bk_url_normalize(char **out, const char *url, cf_error *err);
+
+static inline cf_bk_conn *cf_bk_of(cf_conn *c)
+{
+	return (cf_bk_conn *)c;
+}
+
+/* client.c */
+/* "/organizations/ORG" + the printf-formatted rest; caller frees. */
+char *cf_bk_path(const cf_bk_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Every item of a paged list at path (per_page=100, page 1, 2, ...). */
+int cf_bk_list(cJSON **out, cf_bk_conn *c, const char *path, cf_error *err);
+/* A POST without an idempotency key: after a failure an identical request
+ * might not meet, lookup (a GET by natural key, NULL answer: not there) says
+ * whether it landed before it is sent again. */
+int cf_bk_create(cJSON **out, cf_bk_conn *c, const char *path, const char *body,
+		 int (*lookup)(cJSON **found, cf_bk_conn *c, const void *key, cf_error *err), const void *key,
+		 cf_error *err);
+/* Refuses when the token lacks one of the scopes (NULL-terminated). */
+int cf_bk_require_scopes(cf_bk_conn *c, const char *const *scopes, const char *why, cf_error *err);
+/* The clusters of the organisation (cached); the UUID of the cluster whose
+ * name or UUID is ref, or NULL. */
+int cf_bk_clusters(const cJSON **out, cf_bk_conn *c, cf_error *err);
+const char *cf_bk_cluster_id(const cJSON *clusters, const char *ref);
+const char *cf_bk_cluster_name(const cJSON *clusters, const char *id);
+
+/* yaml.c: a YAML text as a cJSON tree (scalars as strings), or NULL with
+ * *why set (static text) and *line the 1-based line of the problem. */
+cJSON *cf_bk_yaml_tree(const char *text, const char **why, size_t *line);
+
+/* Small helpers. */
+const char *cf_bk_str(const cJSON *o, const char *key); /* "" when missing or not a string */
+bool cf_bk_set(const cJSON *o, const char *key);        /* present and not null */
+
+#endif
