@@ -37,41 +37,6 @@ typedef struct host_args {
 	const char *github, *gitlab, *pr, *mr;
 } host_args;
 
-/* The value of --NAME VALUE or --NAME=VALUE at argv[*i], advancing *i. */
-static bool take(const char *name, int argc, char **argv, int *i, const char **val)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, "--", 2) || strncmp(a + 2, name, n))
-		return false;
-	if (a[2 + n] == '=') {
-		*val = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] || *i + 1 >= argc)
-		return false;
-	*val = argv[++*i];
-	return true;
-}
-
-/* Takes this verb's own options out of argv; the rest are plan's. */
-static int split(host_args *h, char **rest, int argc, char **argv)
-{
-	int n = 0;
-	bool options = true;
-	for (int i = 0; i < argc; i++) {
-		if (i > 0 && options && !strcmp(argv[i], "--"))
-			options = false;
-		if (i > 0 && options &&
-		    (take("github", argc, argv, &i, &h->github) || take("gitlab", argc, argv, &i, &h->gitlab) ||
-		     take("pr", argc, argv, &i, &h->pr) || take("mr", argc, argv, &i, &h->mr)))
-			continue;
-		rest[n++] = argv[i];
-	}
-	rest[n] = NULL;
-	return n;
-}
-
 static int target_from(cf_comment_target *t, const host_args *h)
 {
 	if (!!h->github == !!h->gitlab)
@@ -140,10 +105,15 @@ static int post(cf_code_host *host, const char *marker, const char *body)
 int cmd_comment(int argc, char **argv)
 {
 	host_args h = {0};
-	char **rest = cf_xcalloc((size_t)argc + 1, sizeof(char *));
-	int nrest = split(&h, rest, argc, argv);
+	const opt mine[] = {
+		{.name = "github", .type = OPT_STRING, .to = &h.github},
+		{.name = "gitlab", .type = OPT_STRING, .to = &h.gitlab},
+		{.name = "pr", .type = OPT_STRING, .to = &h.pr},
+		{.name = "mr", .type = OPT_STRING, .to = &h.mr},
+		OPT_END,
+	};
 	plan_args a;
-	int rc = plan_args_parse(&a, nrest, rest, "comment", help);
+	int rc = plan_args_parse_with(&a, argc, argv, "comment", help, mine);
 	cf_comment_target t;
 	if (rc < 0 && (a.out || a.plan_file || a.yes || strcmp(a.format, "text")))
 		rc = cli_usage_error("comment", "comment takes no --out, --plan, --yes or --format: it posts the Markdown plan");
@@ -158,7 +128,6 @@ int cmd_comment(int argc, char **argv)
 	}
 	if (rc >= 0) {
 		plan_args_free(&a);
-		free(rest);
 		return rc;
 	}
 	char *failure = NULL;
@@ -193,6 +162,5 @@ int cmd_comment(int argc, char **argv)
 	cf_session_free(s);
 	cf_code_host_free(host);
 	plan_args_free(&a);
-	free(rest);
 	return rc;
 }

@@ -19,6 +19,11 @@ typedef struct numbers {
 
 int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const char *help)
 {
+	return plan_args_parse_with(a, argc, argv, verb, help, NULL);
+}
+
+int plan_args_parse_with(plan_args *a, int argc, char **argv, const char *verb, const char *help, const opt *more)
+{
 	memset(a, 0, sizeof(*a));
 	a->format = "text";
 	numbers n = {0};
@@ -52,8 +57,16 @@ int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const
 		{.name = "replace-secrets", .type = OPT_FLAG, .to = &a->replace_secrets},
 		OPT_END,
 	};
+	size_t nopts = sizeof(opts) / sizeof(opts[0]) - 1, nmore = 0;
+	while (more && more[nmore].name)
+		nmore++;
+	opt *all = cf_xcalloc(nopts + nmore + 1, sizeof(*all));
+	memcpy(all, opts, nopts * sizeof(*all));
+	if (nmore)
+		memcpy(all + nopts, more, nmore * sizeof(*all));
 	int rest;
-	int rc = opt_parse(verb, help, opts, argc, argv, &rest);
+	int rc = opt_parse(verb, help, all, argc, argv, &rest);
+	free(all);
 	if (rc >= 0)
 		return rc;
 	if (a->replace_secrets && strcmp(verb, "apply") != 0)

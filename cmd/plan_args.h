@@ -23,6 +23,9 @@ typedef struct plan_args {
 /* Parses argv for verb; returns -1 to go on, or the exit code to return
  * (0 after --help, 1 after a usage error, already reported). */
 int plan_args_parse(plan_args *a, int argc, char **argv, const char *verb, const char *help);
+/* The same, with the verb's own options (more, OPT_END-terminated) beside
+ * plan's, in the one table the option parser reads. */
+int plan_args_parse_with(plan_args *a, int argc, char **argv, const char *verb, const char *help, const opt *more);
 void plan_args_free(plan_args *a);
 
 /* Whether text output may use colour: stdout is a terminal, no --no-color,
