@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples"
+#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples/semaphore"
 #define EXAMPLE_SECRETS "WEB_APP_DEPLOY_TOKEN=example-web-token-1f2e", "PAYMENTS_API_KEY=example-pay-key-3d4c"
 
 static char *read_file(const char *path)

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples"
+#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples/semaphore"
 #define SECRETS "WEB_APP_DEPLOY_TOKEN=fault-web-token", "PAYMENTS_API_KEY=fault-pay-key"
 #define P_WEBAPP "6a1d6f0e-4c8b-4a52-9d3e-0b7f2c1a9e01"
 #define P_PAYMENTS "6a1d6f0e-4c8b-4a52-9d3e-0b7f2c1a9e02"

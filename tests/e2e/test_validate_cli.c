@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples"
+#define EXAMPLES CIFORM_SOURCE_DIR "/specs-examples/semaphore"
 static const char *const example_env[] = {"WEB_APP_DEPLOY_TOKEN=web-token-value",
 					  "PAYMENTS_API_KEY=payments-key-value", NULL};
 
@@ -17,7 +17,7 @@ static void test_validate_accepts_the_examples(void **state)
 	run r = ciform((const char *[]){"validate", EXAMPLES, NULL}, example_env, NULL);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	assert_string_equal(r.out, "Valid: 19 resources in 16 files (3 SelfHostedAgentType, 5 DeploymentTarget, "
+	assert_string_equal(r.out, "Valid: 19 resources in 14 files (3 SelfHostedAgentType, 5 DeploymentTarget, "
 				   "3 ArtifactRetentionPolicy, 2 Secret, 1 ProjectSecret, 1 Project, 2 Task, "
 				   "1 Notification, 1 Dashboard).\n");
 	run_free(&r);
@@ -31,7 +31,7 @@ static void test_validate_warns_of_a_missing_environment_variable_and_exits_0(vo
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "payments-api/targets.yaml:17:49: warning: spec.env_vars[0].valueFrom.env: "
 				   "environment variable PAYMENTS_API_KEY is not set\n");
-	assert_string_equal(r.out, "Valid: 19 resources in 16 files (3 SelfHostedAgentType, 5 DeploymentTarget, "
+	assert_string_equal(r.out, "Valid: 19 resources in 14 files (3 SelfHostedAgentType, 5 DeploymentTarget, "
 				   "3 ArtifactRetentionPolicy, 2 Secret, 1 ProjectSecret, 1 Project, 2 Task, "
 				   "1 Notification, 1 Dashboard); 1 warning.\n");
 	run_free(&r);

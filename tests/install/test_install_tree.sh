@@ -27,12 +27,12 @@ cd "$work"
 "$p/bin/ciform" validate --strict "$src/specs-examples" >"$work/out" 2>&1 && r=ok || r=no
 check $r "installed 'ciform validate --strict specs-examples' failed: $(cat "$work/out")"
 
-"$p/bin/ciform-sandbox" --port 0 --token install-token --seed "$src/specs-examples/sandbox-seed.json" \
+"$p/bin/ciform-sandbox" --port 0 --token install-token --seed "$src/specs-examples/semaphore/sandbox-seed.json" \
 	--sync-ms 50 >"$work/url" 2>"$work/sandbox.err" &
 sandbox=$!
 for i in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 SEMAPHORE_ORG_URL=$(cat "$work/url") SEMAPHORE_API_TOKEN=install-token \
-	"$p/bin/ciform" plan "$src/specs-examples" --detailed-exitcode --no-color >"$work/plan" 2>&1
+	"$p/bin/ciform" plan "$src/specs-examples/semaphore" --detailed-exitcode --no-color >"$work/plan" 2>&1
 rc=$?
 kill "$sandbox" 2>/dev/null
 wait "$sandbox" 2>/dev/null

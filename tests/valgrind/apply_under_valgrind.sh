@@ -1,10 +1,10 @@
 #!/bin/sh
-# An end-to-end apply of specs-examples/ under valgrind memcheck, against a
+# An end-to-end apply of specs-examples/semaphore/ under valgrind memcheck, against a
 # fresh ciform-sandbox: no memory error, and no leak (definite or indirect).
 # Usage: apply_under_valgrind.sh BUILD_DIR SOURCE_DIR
 build=$1 src=$2
 work=$(mktemp -d)
-"$build/ciform-sandbox" --port 0 --token vg --seed "$src/specs-examples/sandbox-seed.json" --sync-ms 20 > "$work/url" &
+"$build/ciform-sandbox" --port 0 --token vg --seed "$src/specs-examples/semaphore/sandbox-seed.json" --sync-ms 20 > "$work/url" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for i in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
@@ -20,8 +20,8 @@ run() { # name, then the ciform arguments
   if [ $rc -eq 0 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: $name (exit $rc)"; cat "$work/err"; fi
 }
-run apply apply "$src/specs-examples" --yes --registration-token-dir "$work/tokens"
-run plan plan "$src/specs-examples"
+run apply apply "$src/specs-examples/semaphore" --yes --registration-token-dir "$work/tokens"
+run plan plan "$src/specs-examples/semaphore"
 grep -q "No changes. Live state matches the specs." "$work/out" && passed=$((passed + 1)) || {
   failed=$((failed + 1)); echo "FAIL: the plan after the apply is not empty"; }
 run export export --project web-app
