@@ -11,9 +11,13 @@
 #include <string.h>
 
 extern const cf_provider cf_semaphore_provider;
+extern const cf_provider cf_buildkite_provider;
+extern const cf_provider cf_circleci_provider;
 
 const cf_provider *const cf_providers[] = {
 	&cf_semaphore_provider,
+	&cf_buildkite_provider,
+	&cf_circleci_provider,
 	NULL,
 };
 

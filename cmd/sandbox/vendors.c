@@ -8,7 +8,13 @@
 
 #include <string.h>
 
+extern const sbx_vendor sbx_buildkite_vendor;
+
+extern const sbx_vendor sbx_circleci_vendor;
+
 const sbx_vendor *const sbx_vendors[] = {
+	&sbx_circleci_vendor,
+	&sbx_buildkite_vendor,
 	NULL,
 };
 

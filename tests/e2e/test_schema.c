@@ -36,9 +36,11 @@ static void test_the_schema_names_every_kind_and_its_patterns(void **state)
 	(void)state;
 	fx_result r = fx_ciform(ARGS("schema"), NULL, NULL);
 	assert_true(fx_contains(r.out, "\"$schema\": \"http://json-schema.org/draft-07/schema#\""));
-	assert_true(fx_contains(r.out, "\"apiVersion\": {\"enum\": [\"v1alpha\", \"v1beta\", \"v1\"]}"));
+	assert_true(fx_contains(r.out, "\"apiVersion\": {\"enum\": [\"v1alpha\", \"v1beta\", \"v1\", \"buildkite/v1\", "
+				       "\"circleci/v1\"]}"));
 	static const char *const kinds[] = {"SelfHostedAgentType", "DeploymentTarget", "ArtifactRetentionPolicy",
-					    "Secret", "ProjectSecret", "Project", "Task", "Notification", "Dashboard"};
+					    "Secret", "ProjectSecret", "Project", "Task", "Notification", "Dashboard",
+					    "Pipeline", "Context"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		char *cond = cf_xasprintf("\"properties\": {\"kind\": {\"const\": \"%s\"}}", kinds[i]);
 		assert_true(fx_contains(r.out, cond));

@@ -85,7 +85,7 @@ static void test_unknown_api_version_is_rejected(void **state)
 {
 	(void)state;
 	EXPECT_PROBLEMS("apiVersion: v2\nkind: SelfHostedAgentType\nmetadata: {name: s1-x}\n",
-			"t.yaml:1:13: apiVersion: unsupported 'v2' (ciform knows v1alpha, v1beta or v1)\n");
+			"t.yaml:1:13: apiVersion: unsupported 'v2' (ciform knows v1alpha, v1beta, v1, buildkite/v1 or circleci/v1)\n");
 }
 
 static void test_a_kind_written_with_another_api_version_of_its_provider_is_rejected(void **state)

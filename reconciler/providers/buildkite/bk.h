@@ -29,7 +29,6 @@ typedef struct cf_bk_conn {
 
 extern const cf_provider cf_buildkite_provider;
 extern const cf_kind cf_bk_pipeline_kind;
-extern const cf_kind cf_bk_cluster_kind;
 
 /* config.c: the organisation, the token and the URL (docs/buildkite.md). */
 int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error *err);

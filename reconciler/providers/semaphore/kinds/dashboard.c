@@ -293,6 +293,7 @@ const cf_kind cf_sem_dashboard_kind = {
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = NULL,
 	.diff = dashboard_diff,
 	.has_active = false,
 	.read_live = read_live,

@@ -348,6 +348,7 @@ const cf_kind cf_sem_notification_kind = {
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = NULL,
 	.diff = cf_sem_notification_diff,
 	.has_active = false,
 	.read_live = cf_sem_notification_read_live,

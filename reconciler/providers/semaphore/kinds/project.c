@@ -575,6 +575,7 @@ const cf_kind cf_sem_project_kind = {
 			  "projects and never deletes one",
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = NULL,
 	.diff = project_diff,
 	.has_active = false,
 	.read_live = cf_sem_project_read_live,

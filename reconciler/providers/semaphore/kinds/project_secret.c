@@ -247,6 +247,7 @@ const cf_kind cf_sem_project_secret_kind = {
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = NULL,
+	.schema_rules = NULL,
 	.diff = cf_sem_project_secret_diff,
 	.has_active = false,
 	.read_live = read_live,

@@ -478,6 +478,7 @@ const cf_kind cf_sem_task_kind = {
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = check_set,
+	.schema_rules = NULL,
 	.diff = task_diff,
 	.has_active = false,
 	.read_live = task_read_live,

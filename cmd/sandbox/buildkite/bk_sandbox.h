@@ -1,0 +1,30 @@
+/*
+ * bk_sandbox: what the Buildkite sandbox's files share: one request in
+ * flight (bkx_call), answers, errors, paging and scope checks.
+ */
+#ifndef SBX_BK_SANDBOX_H
+#define SBX_BK_SANDBOX_H
+
+#include <stdarg.h>
+#include "cmd/sandbox/sandbox.h"
+
+typedef struct bkx_call {
+	sbx *s;
+	void *conn;
+	const char *url, *method;
+	cJSON *body; /* parsed JSON body, or NULL */
+	cJSON *bk;   /* the state's "buildkite" object */
+	sbx_resp *rs;
+} bkx_call;
+
+cJSON *bkx_state(sbx *s);
+void bkx_answer(bkx_call *c, int status, cJSON *body);
+void bkx_fail(bkx_call *c, int status, const char *msg);
+void bkx_header(bkx_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bkx_page(bkx_call *c, const cJSON *all, const char *path);
+bool bkx_scope(bkx_call *c, const char *scope);
+/* pipelines.c: rest is what follows /pipelines */
+void bkx_pipelines(bkx_call *c, const char *rest);
+bool bkx_archived(const cJSON *p);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * client: the REST v2 calls every Buildkite kind shares. Lists are paged
+ * with page and per_page=100, the documented maximum (docs pages/apis/
+ * rest_api.md "Pagination"); the engine does not hand the Link header over,
+ * so the last page is the first one shorter than a full page. Creates have
+ * no idempotency key, so a create that failed in a way a retry might not is
+ * looked up by its natural key before it is sent again. The token's scopes
+ * come from GET /v2/access-token, which needs none (docs access_token.md).
+ */
+#include "reconciler/providers/buildkite/bk.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PER_PAGE 100
+#define MAX_PAGES 1000
+#define CREATE_ATTEMPTS 5
+
+const char *cf_bk_str(const cJSON *o, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+	return v ? v : "";
+}
+
+bool cf_bk_set(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return v && !cJSON_IsNull(v);
+}
+
+char *cf_bk_path(const cf_bk_conn *c, const char *fmt, ...)
+{
+	char *org = cf_http_escape(c->cfg.org);
+	va_list ap;
+	va_start(ap, fmt);
+	char rest[1024];
+	vsnprintf(rest, sizeof(rest), fmt, ap);
+	va_end(ap);
+	char *out = cf_xasprintf("/organizations/%s%s", org, rest);
+	free(org);
+	return out;
+}
+
+int cf_bk_list(cJSON **out, cf_bk_conn *c, const char *path, cf_error *err)
+{
+	*out = cJSON_CreateArray();
+	const char *sep = strchr(path, '?') ? "&" : "?";
+	for (int page = 1; page <= MAX_PAGES; page++) {
+		char *p = cf_xasprintf("%s%sper_page=%d&page=%d", path, sep, PER_PAGE, page);
+		cJSON *items = NULL;
+		int rc = cf_http_get_list(&items, c->base.impl, p, NULL, err);
+		free(p);
+		if (rc != CF_OK) {
+			cJSON_Delete(*out);
+			*out = NULL;
+			return rc;
+		}
+		int n = cJSON_GetArraySize(items);
+		while (items->child)
+			cJSON_AddItemToArray(*out, cJSON_DetachItemViaPointer(items, items->child));
+		cJSON_Delete(items);
+		if (n < PER_PAGE)
+			return CF_OK;
+	}
+	cJSON_Delete(*out);
+	*out = NULL;
+	return cf_error_set(err, CF_EAPI, "GET %s: more than %d pages", path, MAX_PAGES);
+}
+
+int cf_bk_create(cJSON **out, cf_bk_conn *c, const char *path, const char *body,
+		 int (*lookup)(cJSON **found, cf_bk_conn *c, const void *key, cf_error *err), const void *key,
+		 cf_error *err)
+{
+	*out = NULL;
+	for (int attempt = 1;; attempt++) {
+		cf_http_call call;
+		cf_http_call_init(&call, "POST", 0, body, "%s", path);
+		int rc = cf_http_run(c->base.impl, &call, 1, err);
+		bool retryable = call.retryable;
+		if (rc == CF_OK) {
+			*out = call.json;
+			call.json = NULL;
+		}
+		cf_http_call_clear(&call);
+		if (rc == CF_OK || !retryable || attempt >= CREATE_ATTEMPTS)
+			return rc;
+		cf_error miss = {0};
+		cJSON *found = NULL;
+		int lr = lookup(&found, c, key, &miss);
+		cf_error_clear(&miss);
+		if (lr != CF_OK)
+			return rc; /* cannot tell whether it landed: do not risk a second one */
+		if (found) { /* it landed; only the answer was lost */
+			cf_error_clear(err);
+			*out = found;
+			return CF_OK;
+		}
+		cf_error_clear(err);
+		nanosleep(&(struct timespec){0, 100000000L * attempt}, NULL);
+	}
+}
+
+static int read_scopes(cf_bk_conn *c, cf_error *err)
+{
+	if (c->scopes)
+		return CF_OK;
+	cJSON *tok = NULL;
+	int rc = cf_http_request(&tok, c->base.impl, "GET", CF_HTTP_IDEMPOTENT, NULL, "/access-token", err);
+	if (rc != CF_OK)
+		return rc;
+	cJSON *s = cJSON_DetachItemFromObjectCaseSensitive(tok, "scopes");
+	cJSON_Delete(tok);
+	if (!cJSON_IsArray(s)) {
+		cJSON_Delete(s);
+		return cf_error_set(err, CF_EAPI, "GET /v2/access-token: the answer has no scopes list");
+	}
+	c->scopes = s;
+	return CF_OK;
+}
+
+static bool has_scope(const cJSON *scopes, const char *want)
+{
+	const cJSON *s;
+	cJSON_ArrayForEach(s, scopes)
+		if (cJSON_IsString(s) && !strcmp(s->valuestring, want))
+			return true;
+	return false;
+}
+
+int cf_bk_require_scopes(cf_bk_conn *c, const char *const *scopes, const char *why, cf_error *err)
+{
+	int rc = read_scopes(c, err);
+	if (rc != CF_OK)
+		return rc;
+	char missing[512] = "";
+	for (size_t i = 0; scopes[i]; i++)
+		if (!has_scope(c->scopes, scopes[i]) && strlen(missing) + strlen(scopes[i]) + 3 < sizeof(missing))
+			strcat(strcat(missing, *missing ? ", " : ""), scopes[i]);
+	if (*missing)
+		return cf_error_set(err, CF_EAUTH, "the Buildkite API token lacks the scope(s) %s, needed for %s; "
+				    "add them to the token (Personal Settings > API Access Tokens)", missing, why);
+	return CF_OK;
+}
+
+int cf_bk_clusters(const cJSON **out, cf_bk_conn *c, cf_error *err)
+{
+	*out = NULL;
+	if (!c->clusters) {
+		char *path = cf_bk_path(c, "/clusters");
+		int rc = cf_bk_list(&c->clusters, c, path, err);
+		free(path);
+		if (rc != CF_OK)
+			return rc;
+	}
+	*out = c->clusters;
+	return CF_OK;
+}
+
+const char *cf_bk_cluster_id(const cJSON *clusters, const char *ref)
+{
+	const cJSON *cl;
+	cJSON_ArrayForEach(cl, clusters)
+		if (!strcmp(cf_bk_str(cl, "name"), ref) || !strcmp(cf_bk_str(cl, "id"), ref))
+			return cf_bk_str(cl, "id");
+	return NULL;
+}
+
+const char *cf_bk_cluster_name(const cJSON *clusters, const char *id)
+{
+	const cJSON *cl;
+	cJSON_ArrayForEach(cl, clusters)
+		if (!strcmp(cf_bk_str(cl, "id"), id))
+			return cf_bk_str(cl, "name");
+	return NULL;
+}

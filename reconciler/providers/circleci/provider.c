@@ -1,0 +1,165 @@
+/*
+ * provider: CircleCI behind the core's provider table (provider.h): the
+ * apiVersion circleci/v1, its kinds, the order their changes run in, and a
+ * connection that is one API v2 client plus the slugs resolved so far.
+ *
+ * Order (docs/circleci.md): contexts are written before anything that could
+ * use them; deletes run the other way round. Within a context, restrictions
+ * go before variables (kinds/context.c), so no secret sits in a new context
+ * that anyone may use.
+ */
+#include "reconciler/providers/circleci/client.h"
+#include "reconciler/providers/circleci/kinds.h"
+#include "reconciler/live.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const cf_provider cf_circleci_provider;
+
+static const char *const api_versions[] = {CF_CCI_API_VERSION, NULL};
+
+static const cf_kind *const kinds[] = {
+	&cf_cci_context_kind,
+	NULL,
+};
+
+static const char *const write_phases[] = {"Context", CF_PHASE_ACTIVATIONS, NULL};
+static const char *const delete_phases[] = {"Context", NULL};
+
+static void cci_close(cf_conn *c)
+{
+	cf_cci_conn *k = cf_cci_of(c);
+	cf_http_client_free(c->impl);
+	cf_http_config_clear(&k->cfg);
+	cJSON_Delete(k->orgs);
+	cJSON_Delete(k->projects);
+	free(k->host);
+	free(k->where);
+	free(k);
+}
+
+static int open_client(cf_conn **out, cf_cci_conn *k, cf_error *err)
+{
+	k->base.provider = &cf_circleci_provider;
+	k->orgs = cJSON_CreateObject();
+	k->projects = cJSON_CreateObject();
+	const char *rw = getenv("CIRCLECI_REWRITE_WRITE_ONLY");
+	k->rewrite_write_only = rw && !strcmp(rw, "1");
+	int rc = cf_http_client_new((cf_http_client **)&k->base.impl, &k->cfg, err);
+	if (rc != CF_OK) {
+		cci_close(&k->base);
+		return rc;
+	}
+	k->where = cf_xasprintf("CircleCI %s", k->host);
+	*out = &k->base;
+	return CF_OK;
+}
+
+static int cci_connect(cf_conn **out, const cf_conn_settings *in, const cf_limits *l, cf_error *err)
+{
+	*out = NULL;
+	cf_cci_conn *k = cf_xcalloc(1, sizeof(*k));
+	int rc = cf_cci_config_resolve(&k->cfg, &k->host, in, err);
+	if (rc != CF_OK) {
+		free(k);
+		return rc;
+	}
+	if (l && l->parallelism > 0)
+		k->cfg.parallelism = l->parallelism;
+	if (l && l->timeout_ms > 0)
+		k->cfg.timeout_ms = l->timeout_ms;
+	if (l && l->max_answer_bytes > 0)
+		k->cfg.max_answer_bytes = l->max_answer_bytes;
+	if (l && l->max_requests > 0)
+		k->cfg.max_requests = l->max_requests;
+	return open_client(out, k, err);
+}
+
+static int cci_clone(cf_conn **out, const cf_conn *c, cf_error *err)
+{
+	const cf_cci_conn *from = (const cf_cci_conn *)c;
+	cf_cci_conn *k = cf_xcalloc(1, sizeof(*k));
+	k->cfg = from->cfg;
+	k->cfg.base_url = cf_xstrdup(from->cfg.base_url);
+	k->cfg.token = cf_xstrdup(from->cfg.token);
+	k->cfg.context = NULL;
+	k->host = cf_xstrdup(from->host);
+	return open_client(out, k, err);
+}
+
+static const char *cci_where(const cf_conn *c)
+{
+	return ((const cf_cci_conn *)c)->where;
+}
+
+static const char *cci_org(const cf_conn *c)
+{
+	return ((const cf_cci_conn *)c)->cfg.base_url;
+}
+
+static unsigned long cci_requests(const cf_conn *c)
+{
+	return cf_http_client_requests(c->impl);
+}
+
+static void cci_on_progress(cf_conn *c, void (*fn)(void *ud, unsigned long done), void *ud)
+{
+	cf_http_client_on_progress(c->impl, fn, ud);
+}
+
+static void cci_on_trace(cf_conn *c, void (*fn)(void *ud, const cf_trace *t), void *ud)
+{
+	cf_http_client_on_trace(c->impl, fn, ud);
+}
+
+/* Each kind reads what the set's manifests of that kind are about. */
+static int cci_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)
+{
+	int rc = CF_OK;
+	for (const cf_kind *const *k = kinds; *k && (rc == CF_OK || rc == CF_EINVALID); k++) {
+		int r = (*k)->read_live(live, set, c, diags, err);
+		if (r != CF_OK)
+			rc = r;
+	}
+	return rc;
+}
+
+bool cf_cci_scope_is_org(const char *ref)
+{
+	size_t slashes = 0;
+	for (const char *p = ref; *p; p++)
+		slashes += *p == '/';
+	return slashes < 2;
+}
+
+static int cci_export(cf_export *out, cf_conn *c, const cf_export_scope *scope, cf_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	cf_cci_export_ctx ctx = {.conn = c, .scope = scope};
+	int rc = CF_OK;
+	for (const cf_kind *const *k = kinds; *k && rc == CF_OK; k++)
+		if ((*k)->export)
+			rc = (*k)->export(out, &ctx, err);
+	if (rc != CF_OK)
+		cf_export_clear(out);
+	return rc;
+}
+
+const cf_provider cf_circleci_provider = {
+	.name = "circleci",
+	.api_versions = api_versions,
+	.kinds = kinds,
+	.write_phases = write_phases,
+	.delete_phases = delete_phases,
+	.connect = cci_connect,
+	.clone = cci_clone,
+	.close = cci_close,
+	.where = cci_where,
+	.org = cci_org,
+	.requests = cci_requests,
+	.on_progress = cci_on_progress,
+	.on_trace = cci_on_trace,
+	.read_live = cci_read_live,
+	.export = cci_export,
+};
