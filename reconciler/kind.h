@@ -42,7 +42,12 @@ typedef struct cf_kind {
 	const char *noun;        /* what a person calls one, in messages: "target", "secret" */
 	const cf_field *fields; /* the whole document's keys */
 	bool has_project;      /* metadata.project or metadata.project_id is part of the address */
-	bool has_name;         /* metadata.name is part of the address */
+	bool has_name;         /* metadata.name (or name_key) is part of the address */
+	const char *name_key;  /* the metadata key that names the resource; NULL: "name" */
+	/* Optional: the address after "KIND/" when project and name do not make
+	 * it ("gh/acme/deploy-prod"), or NULL when the document has none (check
+	 * reported why); caller frees. */
+	char *(*address)(const cJSON *doc);
 	const char *absent_refusal; /* non-NULL: ensure: absent is refused with this reason */
 	/* Rules a table cannot say; also replaces valueFrom/source by the values
 	 * they name (skipped for absent resources, which need no secrets). */
@@ -77,6 +82,15 @@ typedef struct cf_kind {
 	 * server cannot update it in place), which apply carries out only when
 	 * allowed (cf_apply_opts.allow_replace). */
 	const char *(*values_hidden)(const cJSON *api);
+	/* Optional: why some write-only values of the live resource could be
+	 * compared only partly (by a tail the API returns) or not at all, or
+	 * NULL. Not drift: the plan lists the resource as unverifiable with this
+	 * reason (caller frees), and compares the rest as usual. */
+	char *(*unverified)(const cJSON *api);
+	/* Optional: what a delete of this kind really does, when it is not a
+	 * deletion ("archived: the API keeps archived pipelines"); a plan note
+	 * on every delete of the kind. */
+	const char *delete_note;
 	/* Optional: checks, before any change of the plan is made, that this one
 	 * can be carried out to the end (a token directory that can be written). */
 	int (*preflight)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);

@@ -148,13 +148,14 @@ static void add_resource(load_state *st, cf_kctx *kc, const cf_kind *kind, cJSON
 {
 	bool is_id = false;
 	const char *project = kind->has_project ? project_of(kc, doc, &is_id) : NULL;
-	const char *name = kind->has_name ? str_at(doc, "metadata", "name") : NULL;
+	const char *name = kind->has_name ? str_at(doc, "metadata", kind->name_key ? kind->name_key : "name") : NULL;
 	const char *ensure = str_at(doc, "metadata", "ensure");
 	bool absent = ensure && strcmp(ensure, "absent") == 0;
 	if (absent && kind->absent_refusal)
 		cf_kerr(kc, "metadata.ensure", "metadata.ensure: %s", kind->absent_refusal);
 	kind->check(kc, doc, absent);
-	if ((kind->has_project && !project) || (kind->has_name && !name)) {
+	char *own = kind->address ? kind->address(doc) : NULL; /* NULL: problems reported by check */
+	if ((kind->address && !own) || (kind->has_project && !project) || (kind->has_name && !name)) {
 		cJSON_Delete(doc);
 		return; /* already reported; no address to register */
 	}
@@ -173,8 +174,12 @@ static void add_resource(load_state *st, cf_kctx *kc, const cf_kind *kind, cJSON
 	r->column = (int)kc->root->start_mark.column + 1;
 	r->locs = kc->y->locs;
 	kc->y->locs = NULL;
-	r->address = cf_xasprintf("%s%s%s%s%s", kind->name, project ? "/" : "", project ? project : "",
-				  name ? "/" : "", name ? name : "");
+	if (own)
+		r->address = cf_xasprintf("%s/%s", kind->name, own);
+	else
+		r->address = cf_xasprintf("%s%s%s%s%s", kind->name, project ? "/" : "", project ? project : "",
+					  name ? "/" : "", name ? name : "");
+	free(own);
 }
 
 /* A top-level list whose items look like manifests is a mistake, not some

@@ -116,6 +116,10 @@ static cf_change *add_change(builder *b, cf_action a, const cf_kind *k, const cf
 	c->id = id ? cf_xstrdup(id) : NULL;
 	c->project_id = pid ? cf_xstrdup(pid) : NULL;
 	c->name = name ? cf_xstrdup(name) : NULL;
+	if (a == CF_DELETE && k->delete_note) { /* what a delete of this kind really does */
+		c->notes = cf_xcalloc(1, sizeof(char *));
+		c->notes[c->nnotes++] = cf_xstrdup(k->delete_note);
+	}
 	p->counts[a]++;
 	return c;
 }
@@ -357,8 +361,10 @@ static void plan_resource(builder *b, const cf_resource *r)
 		cf_field_changes fields;
 		cf_diff_compare(&fields, k->diff, lnorm, desired);
 		cf_change *c = NULL;
-		if (hidden)
-			unverifiable(b, r, hidden);
+		char *partly = !hidden && api && k->unverified ? k->unverified(api) : NULL;
+		if (hidden || partly)
+			unverifiable(b, r, hidden ? hidden : partly);
+		free(partly);
 		if (hidden && fields.count) {
 			c = replacement(b, r, li, lnorm);
 			c->fields = fields;
