@@ -29,7 +29,10 @@
 	"  --max-answer-mb N             refuse an answer larger than this (default 32)\n"          \
 	"  --max-requests N              requests in this run, retries included (default 100000)\n" \
 	"  --registration-token-dir DIR  where registration tokens are kept, to see lost ones\n"   \
-	"                                (default $XDG_STATE_HOME/ciform/registration-tokens)\n"
+	"                                (default $XDG_STATE_HOME/ciform/registration-tokens)\n"   \
+	"  --circleci-host URL           CircleCI's host (default CIRCLECI_HOST; docs/circleci.md)\n" \
+	"  --rewrite-write-only          CircleCI: rewrite values the API cannot show\n"              \
+	"  --org SLUG, --api-url URL     Buildkite's organisation and API (docs/buildkite.md)\n"
 
 static const char plan_help[] =
 	"usage: ciform plan [PATH...] [options]\n\n"

@@ -40,7 +40,8 @@ static const char help[] =
 	"  --cache-dir DIR      default $XDG_CACHE_HOME/ciform (or ~/.cache/ciform)\n"
 	"  --verbose            print the plan every cycle (default: only when it changed)\n"
 	"  --parallelism N, --wait-timeout SECONDS, --registration-token-dir DIR,\n"
-	"  --replace-secrets, --org-url URL, --token-file FILE, --context NAME: as for plan\n"
+	"  --replace-secrets, --org-url URL, --token-file FILE, --context NAME,\n"
+	"  --circleci-host URL, --rewrite-write-only, --org SLUG, --api-url URL: as for plan\n"
 	"                       and apply\n\n"
 	"A private repository's credentials, kept in memory only:\n"
 	"  CIFORM_GIT_TOKEN     HTTP password (user CIFORM_GIT_USER, default x-access-token)\n"
@@ -137,10 +138,12 @@ static void sleep_interruptibly(long seconds)
 		nanosleep(&(struct timespec){0, 100000000L}, NULL);
 }
 
+static conn_flags vendor; /* lives as long as the loop */
+
 static int parse(cf_reconcile_opts *o, long *interval, bool *once, int argc, char **argv)
 {
 	long parallelism = 0, wait_s = 0;
-	const opt opts[] = {
+	opt opts[] = {
 		{.name = "git-url", .type = OPT_STRING, .to = &o->git_url},
 		{.name = "git-ref", .type = OPT_STRING, .to = &o->git_ref},
 		{.name = "path", .type = OPT_STRING, .to = &o->path},
@@ -158,12 +161,14 @@ static int parse(cf_reconcile_opts *o, long *interval, bool *once, int argc, cha
 		{.name = "context", .type = OPT_STRING, .to = &o->conn.context},
 		{.name = "verbose", .type = OPT_FLAG, .to = &o->report_every_plan},
 		{.name = "replace-secrets", .type = OPT_FLAG, .to = &o->apply_opts.allow_replace},
-		OPT_END,
+		OPT_END, OPT_END, OPT_END, OPT_END, OPT_END,
 	};
+	conn_flags_opts(&vendor, opts + sizeof(opts) / sizeof(opts[0]) - 1 - CONN_FLAGS_OPTS);
 	int rest;
 	int rc = opt_parse("reconcile", help, opts, argc, argv, &rest);
 	if (rc >= 0)
 		return rc;
+	o->conn.options = conn_flags_list(&vendor);
 	o->parallelism = (int)parallelism;
 	o->apply_opts.wait_timeout_ms = wait_s * 1000;
 	if (!o->git_url || rest < argc)
@@ -216,5 +221,6 @@ int cmd_reconcile(int argc, char **argv)
 		}
 	}
 	free(cache);
+	conn_flags_free(&vendor);
 	return rc;
 }

@@ -17,13 +17,7 @@ static int take(const char *verb, const opt *o, const char *value)
 	switch (o->type) {
 	case OPT_FLAG: *(bool *)o->to = true; break;
 	case OPT_STRING: *(const char **)o->to = value; break;
-	case OPT_LIST: {
-		opt_list *l = o->to;
-		l->items = cf_xrealloc(l->items, (l->count + 2) * sizeof(*l->items));
-		l->items[l->count++] = value;
-		l->items[l->count] = NULL;
-		break;
-	}
+	case OPT_LIST: opt_list_add(o->to, value); break;
 	case OPT_NUMBER:
 		n = strtol(value, &end, 10);
 		if (!*value || *end || n < o->min || n > o->max)
@@ -63,9 +57,49 @@ int opt_parse(const char *verb, const char *help, const opt *opts, int argc, cha
 	return rc;
 }
 
+void opt_list_add(opt_list *l, const char *item)
+{
+	l->items = cf_xrealloc(l->items, (l->count + 2) * sizeof(*l->items));
+	l->items[l->count++] = item;
+	l->items[l->count] = NULL;
+}
+
 void opt_list_free(opt_list *l)
 {
 	free(l->items);
 	l->items = NULL;
 	l->count = 0;
+}
+
+void conn_flags_opts(conn_flags *f, opt *out)
+{
+	out[0] = (opt){.name = "circleci-host", .type = OPT_STRING, .to = &f->circleci_host};
+	out[1] = (opt){.name = "rewrite-write-only", .type = OPT_FLAG, .to = &f->rewrite_write_only};
+	out[2] = (opt){.name = "org", .type = OPT_STRING, .to = &f->org};
+	out[3] = (opt){.name = "api-url", .type = OPT_STRING, .to = &f->api_url};
+}
+
+const char *const *conn_flags_list(conn_flags *f)
+{
+	conn_flags_free(f);
+	size_t n = 0;
+	if (f->circleci_host)
+		f->store[n++] = cf_xasprintf("circleci-host=%s", f->circleci_host);
+	if (f->rewrite_write_only)
+		f->store[n++] = cf_xstrdup("rewrite-write-only=1");
+	if (f->org)
+		f->store[n++] = cf_xasprintf("org=%s", f->org);
+	if (f->api_url)
+		f->store[n++] = cf_xasprintf("api-url=%s", f->api_url);
+	for (size_t i = 0; i < 5; i++)
+		f->list[i] = i < n ? f->store[i] : NULL;
+	return f->list;
+}
+
+void conn_flags_free(conn_flags *f)
+{
+	for (size_t i = 0; i < 5; i++) {
+		free(f->store[i]);
+		f->store[i] = NULL;
+	}
 }

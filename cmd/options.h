@@ -39,6 +39,23 @@ typedef struct opt {
  * exit code to return: EXIT_OK after --help, EXIT_ERROR after a usage error
  * (already reported, naming the option). */
 int opt_parse(const char *verb, const char *help, const opt *opts, int argc, char **argv, int *rest);
+
+/* The connection settings one vendor has (provider.h cf_conn_settings
+ * options): --circleci-host URL, --rewrite-write-only (CircleCI), --org SLUG
+ * and --api-url URL (Buildkite). Every verb that connects takes them. */
+typedef struct conn_flags {
+	const char *circleci_host, *org, *api_url;
+	bool rewrite_write_only;
+	char *store[5];
+	const char *list[5];
+} conn_flags;
+#define CONN_FLAGS_OPTS 4
+/* Writes the CONN_FLAGS_OPTS options into out. */
+void conn_flags_opts(conn_flags *f, opt *out);
+/* After parsing: the "name=value" list for cf_conn_settings.options. */
+const char *const *conn_flags_list(conn_flags *f);
+void conn_flags_free(conn_flags *f);
+void opt_list_add(opt_list *l, const char *item);
 void opt_list_free(opt_list *l);
 
 #endif

@@ -60,10 +60,11 @@ int plan_args_parse_with(plan_args *a, int argc, char **argv, const char *verb, 
 	size_t nopts = sizeof(opts) / sizeof(opts[0]) - 1, nmore = 0;
 	while (more && more[nmore].name)
 		nmore++;
-	opt *all = cf_xcalloc(nopts + nmore + 1, sizeof(*all));
+	opt *all = cf_xcalloc(nopts + CONN_FLAGS_OPTS + nmore + 1, sizeof(*all));
 	memcpy(all, opts, nopts * sizeof(*all));
+	conn_flags_opts(&a->vendor, all + nopts);
 	if (nmore)
-		memcpy(all + nopts, more, nmore * sizeof(*all));
+		memcpy(all + nopts + CONN_FLAGS_OPTS, more, nmore * sizeof(*all));
 	int rest;
 	int rc = opt_parse(verb, help, all, argc, argv, &rest);
 	free(all);
@@ -74,6 +75,7 @@ int plan_args_parse_with(plan_args *a, int argc, char **argv, const char *verb, 
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") && strcmp(a->format, "markdown"))
 		return cli_usage_error(verb, "--format must be text, json or markdown, not '%s'", a->format);
 	so->plan.token_dir = a->token_dir;
+	so->conn.options = conn_flags_list(&a->vendor);
 	so->limits.parallelism = (int)n.parallelism;
 	so->limits.timeout_ms = n.request_timeout_s * 1000;
 	so->limits.max_answer_bytes = (size_t)n.max_answer_mb << 20;
@@ -89,6 +91,7 @@ int plan_args_parse_with(plan_args *a, int argc, char **argv, const char *verb, 
 void plan_args_free(plan_args *a)
 {
 	opt_list_free(&a->targets);
+	conn_flags_free(&a->vendor);
 }
 
 bool plan_args_color(const plan_args *a)

@@ -17,6 +17,7 @@ typedef struct plan_args {
 	bool replace_secrets; /* apply: carry out replacements */
 	long wait_timeout_ms;
 	opt_list targets;     /* --target, in order */
+	conn_flags vendor;    /* settings only one vendor has */
 	cf_session_opts session;
 } plan_args;
 

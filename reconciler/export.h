@@ -31,6 +31,9 @@ typedef struct cf_export_scope {
 	size_t nprojects;
 	bool all;                 /* everything the provider can export */
 	const char *const *kinds; /* organisation-wide kinds asked for by name, NULL-terminated (or NULL) */
+	/* What only one vendor's export knows, as "name=value", NULL-terminated
+	 * (or NULL): "runner-namespace=NS", "cluster=NAME", "org-settings=1". */
+	const char *const *extra;
 } cf_export_scope;
 
 /* Whether scope asks for every resource of the organisation-wide kind. */

@@ -91,6 +91,9 @@ typedef struct cf_kind {
 	 * deletion ("archived: the API keeps archived pipelines"); a plan note
 	 * on every delete of the kind. */
 	const char *delete_note;
+	/* Optional: the same for the delete of an unmanaged resource that
+	 * --prune plans, when it differs ("archived, not deleted"). */
+	const char *prune_note;
 	/* Optional: checks, before any change of the plan is made, that this one
 	 * can be carried out to the end (a token directory that can be written). */
 	int (*preflight)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);

@@ -409,7 +409,10 @@ static void plan_unmanaged(builder *b, const cf_live_item *li)
 		cJSON *api = cf_live_api(li); /* the token covers what is deleted, as for any change */
 		b->ctx.live_norm = NULL;
 		cJSON *lnorm = cf_diff_normalize(li->kind->diff, api, false, &b->ctx);
-		set_token(add_change(b, CF_DELETE, li->kind, NULL, li, li->address), lnorm, NULL);
+		cf_change *c = add_change(b, CF_DELETE, li->kind, NULL, li, li->address);
+		set_token(c, lnorm, NULL);
+		if (li->kind->prune_note) /* what a prune of this kind really does */
+			note_add(c, cf_xstrdup(li->kind->prune_note));
 		clear_error(&b->ctx); /* a live object a normaliser refuses still gets its delete */
 		cJSON_Delete(lnorm);
 		cJSON_Delete(api);

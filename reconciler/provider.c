@@ -133,6 +133,15 @@ bool cf_provider_in_set(const cf_provider *p, const cf_resource_set *set)
 	return false;
 }
 
+const char *cf_conn_option(const cf_conn_settings *s, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *const *o = s ? s->options : NULL; o && *o; o++)
+		if (!strncmp(*o, name, n) && (*o)[n] == '=')
+			return *o + n + 1;
+	return NULL;
+}
+
 void cf_conn_close(cf_conn *c)
 {
 	if (c)

@@ -30,7 +30,14 @@ typedef struct cf_conn_settings {
 	const char *token_file; /* --token-file */
 	const char *context;    /* --context: a named context of the vendor's own CLI */
 	const char *home;       /* NULL: $HOME */
+	/* Settings only one vendor has, as "name=value", NULL-terminated (or
+	 * NULL): the command's vendor-specific flags (a host, an org). Each
+	 * provider reads its own with cf_conn_option and says which in its docs. */
+	const char *const *options;
 } cf_conn_settings;
+
+/* The value of option name in s->options, or NULL. */
+const char *cf_conn_option(const cf_conn_settings *s, const char *name);
 
 /* Bounds that replace the provider's defaults where non-zero. */
 typedef struct cf_limits {

@@ -174,8 +174,8 @@ char *cf_render_text(const cf_plan *p, const cf_render_opts *o)
 			put(&b, "  ? %s\n", p->unmanaged[i].address);
 	}
 	if (p->nunverifiable) {
-		put(&b, "%sUnverifiable: the server hides these values, so ciform compares names only "
-		    "(a changed value is not seen):\n", p->count || p->nunmanaged ? "\n" : "");
+		put(&b, "%sUnverifiable: the server does not show these values in full, so a changed value "
+		    "may not be seen (not drift):\n", p->count || p->nunmanaged ? "\n" : "");
 		for (size_t i = 0; i < p->nunverifiable; i++)
 			put(&b, "  ~ %s: %s\n", p->unverifiable[i].address, p->unverifiable[i].reason);
 	}
@@ -277,7 +277,7 @@ char *cf_render_markdown(const cf_plan *p, const cf_render_opts *o)
 		put(&b, "\n\n");
 	}
 	if (p->nunverifiable && b.len + reserve <= CF_MARKDOWN_MAX) {
-		put(&b, "Unverifiable (the server hides the values; names compared only): ");
+		put(&b, "Unverifiable (the server does not show the values in full): ");
 		for (size_t i = 0;
 		     i < p->nunverifiable && b.len + reserve + strlen(p->unverifiable[i].address) + 4 <= CF_MARKDOWN_MAX; i++)
 			put(&b, "%s`%s`", i ? ", " : "", p->unverifiable[i].address);

@@ -206,8 +206,8 @@ static void test_text_marks_replacements_and_lists_the_unverifiable(void **state
 			       "      metadata.url: \"https://b\"\n"
 			       "      spec.env_vars.B: (sensitive) added\n"
 			       "      # spec.mode: not in the spec: the server's default, auto\n\n"
-			       "Unverifiable: the server hides these values, so ciform compares names only (a changed "
-			       "value is not seen):\n"
+			       "Unverifiable: the server does not show these values in full, so a changed value may "
+			       "not be seen (not drift):\n"
 			       "  ~ Vault/w: " HIDDEN_REASON "\n\n"
 			       "Unchanged: 0 resources.\n"
 			       "Plan: 1 to create, 0 to update, 1 to delete, 0 to activate, 0 to deactivate.\n");
@@ -224,8 +224,8 @@ static void test_text_lists_the_unverifiable_when_nothing_changes(void **state)
 	one(&s, &vault_kind, "{\"spec\": {\"env_vars\": [{\"name\": \"A\", \"value\": \"a\"}]}}",
 	    "{\"env_vars\": [{\"name\": \"A\", \"value\": \"\"}]}");
 	char *t = cf_render_text(s.plan, NULL);
-	assert_string_equal(t, "Unverifiable: the server hides these values, so ciform compares names only (a changed "
-			       "value is not seen):\n"
+	assert_string_equal(t, "Unverifiable: the server does not show these values in full, so a changed value may "
+			       "not be seen (not drift):\n"
 			       "  ~ Vault/w: " HIDDEN_REASON "\n\n"
 			       "Unchanged: 1 resource.\n"
 			       "No changes. Live state matches the specs.\n");
@@ -388,7 +388,7 @@ static void test_markdown_marks_replacements_and_lists_the_unverifiable(void **s
 	char *m = cf_render_markdown(s.plan, NULL);
 	assert_contains(m, "<details><summary><code>- delete (replace) Vault/w</code></summary>\n");
 	assert_contains(m, "<details><summary><code>+ create (replace) Vault/w</code></summary>\n");
-	assert_contains(m, "Unverifiable (the server hides the values; names compared only): `Vault/w`\n");
+	assert_contains(m, "Unverifiable (the server does not show the values in full): `Vault/w`\n");
 	assert_lacks(m, "a-value");
 	assert_lacks(m, "b-value");
 	assert_contains(m, "**Plan: 1 to create, 0 to update, 1 to delete, 0 to activate, 0 to deactivate.**\n");
