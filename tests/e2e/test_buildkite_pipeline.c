@@ -18,7 +18,7 @@
 	"\"linux-ci\"}], \"pipelines\": [" extra "]}}"
 #define LIVE_WEB "{\"slug\": \"web-app\", \"name\": \"Web App\", \"repository\": \"git@github.com:acme/web.git\"," \
 		 " \"cluster_id\": \"" CLUSTER "\", \"configuration\": \"steps:\\n  - command: make\\n\"}"
-#define DOC(rest) "apiVersion: buildkite/v1\nkind: Pipeline\nmetadata: {name: web-app}\nspec:\n" rest
+#define DOC(rest) "apiVersion: buildkite/v1\nkind: Pipeline\nmetadata: {slug: web-app}\nspec:\n" rest
 #define WEB DOC("  name: Web App\n  repository: git@github.com:acme/web.git\n  cluster: linux-ci\n" \
 		"  configuration: |\n    steps:\n      - command: make\n")
 
@@ -235,7 +235,7 @@ static void test_ensure_absent_deletes_and_a_second_run_finds_nothing_to_do(void
 	(void)state;
 	bk b;
 	bk_up(&b, BK_SEED(LIVE_WEB), NULL);
-	fx_write("p.yaml", "apiVersion: buildkite/v1\nkind: Pipeline\nmetadata: {name: web-app, ensure: absent}\n");
+	fx_write("p.yaml", "apiVersion: buildkite/v1\nkind: Pipeline\nmetadata: {slug: web-app, ensure: absent}\n");
 	fx_result r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
 	assert_int_equal(r.rc, 0);
 	fx_result_free(&r);
@@ -333,6 +333,43 @@ static void test_a_mixed_repository_plans_without_semaphore_credentials_only_whe
 	bk_down(&b);
 }
 
+static void test_an_exported_pipeline_plans_as_unchanged_and_an_unknown_slug_is_an_error(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, BK_SEED(LIVE_WEB), NULL);
+	fx_result r = bk_cf(&b, ARGS("export", "--pipeline", "web-app", "--dir", "out"));
+	assert_int_equal(r.rc, 0);
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("drift", "out"));
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "No changes."));
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("export", "--pipeline", "nope"));
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "the organization has no pipeline 'nope'"));
+	fx_result_free(&r);
+	bk_down(&b);
+}
+
+static void test_the_org_flag_names_the_organization_when_no_variable_does(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, BK_SEED(LIVE_WEB), NULL);
+	b.env[1] = "BUILDKITE_ORGANIZATION_SLUG";
+	fx_write("p.yaml", WEB);
+	fx_result r = bk_cf(&b, ARGS("plan", "p.yaml"));
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "no Buildkite organization"));
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("plan", "--org", "acme", "p.yaml"));
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "No changes."));
+	fx_result_free(&r);
+	bk_down(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +388,8 @@ int main(void)
 		cmocka_unit_test(test_a_wrong_token_fails_without_printing_it),
 		cmocka_unit_test(test_creates_under_failing_requests_converge_without_duplicates),
 		cmocka_unit_test(test_a_mixed_repository_plans_without_semaphore_credentials_only_when_buildkite_alone),
+		cmocka_unit_test(test_an_exported_pipeline_plans_as_unchanged_and_an_unknown_slug_is_an_error),
+		cmocka_unit_test(test_the_org_flag_names_the_organization_when_no_variable_does),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,8 @@ void bkx_fail(bkx_call *c, int status, const char *msg);
 void bkx_header(bkx_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bkx_page(bkx_call *c, const cJSON *all, const char *path);
 bool bkx_scope(bkx_call *c, const char *scope);
+/* clusters.c: rest is what follows /clusters */
+void bkx_clusters(bkx_call *c, const char *rest);
 /* pipelines.c: rest is what follows /pipelines */
 void bkx_pipelines(bkx_call *c, const char *rest);
 bool bkx_archived(const cJSON *p);

@@ -1,7 +1,7 @@
 /*
  * buildkite: `ciform-sandbox --api buildkite`, a stand-in for Buildkite's
  * REST API v2 (https://api.buildkite.com/v2): the access token, clusters
- * (read only) and pipelines. Every rule names its evidence (docs =
+ * (clusters.c) and pipelines (pipelines.c). Every rule names its evidence (docs =
  * buildkite/docs pages/apis/rest_api/, tf = terraform-provider-buildkite
  * buildkite/, gob = go-buildkite).
  *
@@ -9,7 +9,10 @@
  *   "organization": slug              default "acme"; any other is 404
  *   "scopes": [string]                the token's scopes (GET /v2/access-token);
  *                                     default: every read_ and write_ scope ciform uses
- *   "clusters": [{"id": UUID, "name", "description"}]
+ *   "clusters": [{"id": UUID, "name", "description", "emoji", "color",
+ *                 "default_queue_id"}]
+ *   "queues": [{"id": UUID, "cluster_id": UUID, "key", "description"}]
+ *   "agent_tokens": [{"id": UUID, "cluster_id": UUID, ...}]  (deleted with their cluster)
  *   "pipelines": [{"slug", "name", "repository", "cluster_id", "configuration",
  *                  ... the REST fields ..., "archived_at": null | time}]
  *                                     missing fields take the API's defaults
@@ -38,8 +41,8 @@ cJSON *bkx_state(sbx *s)
 		cJSON_AddStringToObject(bk, "organization", "acme");
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(bk, "scopes")))
 		cJSON_AddItemToObject(bk, "scopes", cJSON_CreateStringArray(default_scopes, 10));
-	static const char *const lists[] = {"clusters", "pipelines"};
-	for (size_t i = 0; i < 2; i++)
+	static const char *const lists[] = {"clusters", "pipelines", "queues", "agent_tokens"};
+	for (size_t i = 0; i < 4; i++)
 		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(bk, lists[i])))
 			cJSON_AddArrayToObject(bk, lists[i]);
 	return bk;
@@ -133,14 +136,6 @@ bool bkx_scope(bkx_call *c, const char *scope)
 	return false;
 }
 
-static void clusters(bkx_call *c, const char *rest)
-{
-	if (strcmp(rest, "/clusters") || strcmp(c->method, "GET"))
-		return bkx_fail(c, 404, "Not Found");
-	if (bkx_scope(c, "read_clusters")) /* docs clusters.md "List clusters" */
-		bkx_page(c, cJSON_GetObjectItemCaseSensitive(c->bk, "clusters"), c->url);
-}
-
 static void answer(sbx *s, void *conn, const char *url, const char *method, const char *body, size_t len,
 		   sbx_resp *rs)
 {
@@ -164,7 +159,7 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 	if (len && body && !(c.body = cJSON_ParseWithLength(body, len)))
 		return bkx_fail(&c, 400, "Problems parsing JSON");
 	if (!strncmp(rest, "/clusters", 9))
-		clusters(&c, rest);
+		bkx_clusters(&c, rest + 9);
 	else if (!strncmp(rest, "/pipelines", 10))
 		bkx_pipelines(&c, rest + 10);
 	else

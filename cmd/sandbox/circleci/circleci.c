@@ -8,14 +8,17 @@
  * State: the seed/state JSON's top-level key "circleci" (every key optional):
  *   "collaborations": [{"id": UUID, "name", "slug": "gh/acme", "vcs_type"}]
  *   "projects": [{"id": UUID, "slug": "gh/acme/web", "name", "organization_id",
- *                 "organization_slug"}]
+ *                 "organization_slug",
+ *                 "env": [{"name", "value", "created_at"}],      project.c
+ *                 "settings": {"advanced": {KEY: VALUE}}}]      project.c
  *   "contexts": [{"id": UUID, "name", "owner_id": UUID, "created_at",
  *                 "env": [{"variable", "value", "created_at", "updated_at"}],
  *                 "restrictions": [{"id", "restriction_type", "restriction_value"}]}]
  *   "context_page_size": N     default 100: contexts per GET /context page
+ *   "envvar_page_size": N      default 100: project variables per page (project.c)
  * Missing ids are made up at first use.
  */
-#include "cmd/sandbox/sandbox.h"
+#include "cmd/sandbox/circleci/cci.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -27,19 +30,8 @@
 #define V2 "/api/v2"
 #define MAX_CONTEXT_VARS 100
 
-typedef struct cci_req {
-	sbx *s;
-	void *conn;
-	const char *method;
-	char *seg[8]; /* the path after /api/v2, split at / and unescaped */
-	int nseg;
-	cJSON *body;
-	cJSON *root; /* the state's "circleci" object */
-} cci_req;
-
 /* v2 errors are {"message": ...} (LABS ic/error.go; PUB fakecircle/response.go msg) */
-static void fail(sbx_resp *rs, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(sbx_resp *rs, int status, const char *fmt, ...)
+void cci_fail(sbx_resp *rs, int status, const char *fmt, ...)
 {
 	char m[512];
 	va_list ap;
@@ -53,7 +45,7 @@ static void fail(sbx_resp *rs, int status, const char *fmt, ...)
 	cJSON_AddStringToObject(rs->body, "message", m);
 }
 
-static void ok(sbx_resp *rs, int status, cJSON *body)
+void cci_ok(sbx_resp *rs, int status, cJSON *body)
 {
 	cJSON_Delete(rs->body);
 	rs->status = status;
@@ -61,7 +53,7 @@ static void ok(sbx_resp *rs, int status, cJSON *body)
 	rs->body = body;
 }
 
-static cJSON *list_of(cJSON *root, const char *key)
+cJSON *cci_list_of(cJSON *root, const char *key)
 {
 	cJSON *a = cJSON_GetObjectItemCaseSensitive(root, key);
 	if (!cJSON_IsArray(a)) {
@@ -71,7 +63,7 @@ static cJSON *list_of(cJSON *root, const char *key)
 	return a;
 }
 
-static const char *id_of(cJSON *o)
+const char *cci_id_of(cJSON *o)
 {
 	if (!*sbx_str(o, "id")) {
 		char id[37];
@@ -82,21 +74,21 @@ static const char *id_of(cJSON *o)
 	return sbx_str(o, "id");
 }
 
-static cJSON *by_id(cJSON *list, const char *id)
+cJSON *cci_by_id(cJSON *list, const char *id)
 {
 	cJSON *x;
 	cJSON_ArrayForEach(x, list)
-		if (!strcasecmp(id_of(x), id))
+		if (!strcasecmp(cci_id_of(x), id))
 			return x;
 	return NULL;
 }
 
-static const char *query(const cci_req *q, const char *key)
+const char *cci_query(const cci_req *q, const char *key)
 {
 	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static void touch(cJSON *o, const char *key)
+void cci_touch(cJSON *o, const char *key)
 {
 	char *t = sbx_iso_time();
 	cJSON_DeleteItemFromObjectCaseSensitive(o, key);
@@ -107,7 +99,7 @@ static void touch(cJSON *o, const char *key)
 /* The last min(4, floor(len/2)) characters (LABS ic/environment_variable.go
  * truncated_value); values are ASCII here, as the open question on
  * characters or bytes is not settled (docs/circleci.md). */
-static char *tail_of(const char *v)
+char *cci_tail_of(const char *v)
 {
 	size_t n = strlen(v), t = n / 2 < 4 ? n / 2 : 4;
 	return strdup(v + n - t);
@@ -118,7 +110,7 @@ static cJSON *var_json(const cJSON *ctx, const cJSON *v)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "variable", sbx_str(v, "variable"));
 	cJSON_AddStringToObject(o, "context_id", sbx_str(ctx, "id"));
-	char *t = tail_of(sbx_str(v, "value"));
+	char *t = cci_tail_of(sbx_str(v, "value"));
 	cJSON_AddStringToObject(o, "truncated_value", t);
 	free(t);
 	cJSON_AddStringToObject(o, "created_at", sbx_str(v, "created_at"));
@@ -129,27 +121,41 @@ static cJSON *var_json(const cJSON *ctx, const cJSON *v)
 static void me_collaborations(cci_req *q, sbx_resp *rs)
 {
 	/* a bare array (CircleCI-Public/circleci-cli internal/apiclient/me.go) */
-	ok(rs, 200, cJSON_Duplicate(list_of(q->root, "collaborations"), 1));
+	cci_ok(rs, 200, cJSON_Duplicate(cci_list_of(q->root, "collaborations"), 1));
 }
 
-static void project_get(cci_req *q, sbx_resp *rs)
+cJSON *cci_project_at(cci_req *q)
 {
 	char slug[512];
 	snprintf(slug, sizeof(slug), "%s/%s/%s", q->seg[1], q->seg[2], q->seg[3]);
 	cJSON *p;
-	cJSON_ArrayForEach(p, list_of(q->root, "projects"))
+	cJSON_ArrayForEach(p, cci_list_of(q->root, "projects"))
 		if (!strcasecmp(sbx_str(p, "slug"), slug)) {
-			id_of(p);
-			ok(rs, 200, cJSON_Duplicate(p, 1));
-			return;
+			cci_id_of(p);
+			return p;
 		}
-	fail(rs, 404, "Project not found");
+	return NULL;
+}
+
+static void project_get(cci_req *q, sbx_resp *rs)
+{
+	/* {id, slug, name, organization_id, ...}; unknown is 404 (PUB
+	 * project/project.go; fakecircle/project.go getProject) */
+	cJSON *p = cci_project_at(q);
+	if (!p) {
+		cci_fail(rs, 404, "Project not found");
+		return;
+	}
+	cJSON *out = cJSON_Duplicate(p, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(out, "env"); /* the sandbox's own keys */
+	cJSON_DeleteItemFromObjectCaseSensitive(out, "settings");
+	cci_ok(rs, 200, out);
 }
 
 static cJSON *ctx_summary(cJSON *c)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", id_of(c));
+	cJSON_AddStringToObject(o, "id", cci_id_of(c));
 	cJSON_AddStringToObject(o, "name", sbx_str(c, "name"));
 	cJSON_AddStringToObject(o, "created_at", sbx_str(c, "created_at"));
 	return o;
@@ -160,16 +166,16 @@ static void contexts_list(cci_req *q, sbx_resp *rs)
 	/* owner-id with owner-type organization (owner-slug is not supported on
 	 * Server: circleci.com/docs/api/v2); {items, next_page_token}, the next
 	 * page at ?page-token= (PUB common/models.go PaginatedResponse) */
-	const char *owner = query(q, "owner-id"), *tok = query(q, "page-token");
+	const char *owner = cci_query(q, "owner-id"), *tok = cci_query(q, "page-token");
 	if (!owner || !*owner) {
-		fail(rs, 400, "owner-id or owner-slug is required");
+		cci_fail(rs, 400, "owner-id or owner-slug is required");
 		return;
 	}
 	double size = sbx_num(q->root, "context_page_size");
 	int per = size >= 1 ? (int)size : 100, from = tok && *tok ? atoi(tok) : 0, i = 0, n = 0;
 	cJSON *out = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(out, "items"), *c;
 	bool more = false;
-	cJSON_ArrayForEach(c, list_of(q->root, "contexts")) {
+	cJSON_ArrayForEach(c, cci_list_of(q->root, "contexts")) {
 		if (strcasecmp(sbx_str(c, "owner_id"), owner))
 			continue;
 		if (i++ < from)
@@ -188,7 +194,7 @@ static void contexts_list(cci_req *q, sbx_resp *rs)
 	} else {
 		cJSON_AddNullToObject(out, "next_page_token");
 	}
-	ok(rs, 200, out);
+	cci_ok(rs, 200, out);
 }
 
 static void context_create(cci_req *q, sbx_resp *rs)
@@ -199,38 +205,38 @@ static void context_create(cci_req *q, sbx_resp *rs)
 	const cJSON *owner = cJSON_GetObjectItemCaseSensitive(q->body, "owner");
 	const char *type = sbx_str(owner, "type"), *oid = sbx_str(owner, "id");
 	if (!*name || !*oid) {
-		fail(rs, 400, "name and owner.id are required");
+		cci_fail(rs, 400, "name and owner.id are required");
 		return;
 	}
 	if (strcmp(type, "organization") != 0) {
-		fail(rs, 400, "owner type must be organization");
+		cci_fail(rs, 400, "owner type must be organization");
 		return;
 	}
-	if (!by_id(list_of(q->root, "collaborations"), oid)) {
-		fail(rs, 404, "Organization not found");
+	if (!cci_by_id(cci_list_of(q->root, "collaborations"), oid)) {
+		cci_fail(rs, 404, "Organization not found");
 		return;
 	}
 	cJSON *c;
-	cJSON_ArrayForEach(c, list_of(q->root, "contexts"))
+	cJSON_ArrayForEach(c, cci_list_of(q->root, "contexts"))
 		if (!strcasecmp(sbx_str(c, "owner_id"), oid) && !strcmp(sbx_str(c, "name"), name)) {
-			fail(rs, 400, "A context named %s already exists", name);
+			cci_fail(rs, 400, "A context named %s already exists", name);
 			return;
 		}
 	c = cJSON_CreateObject();
-	id_of(c);
+	cci_id_of(c);
 	cJSON_AddStringToObject(c, "name", name);
 	cJSON_AddStringToObject(c, "owner_id", oid);
-	touch(c, "created_at");
+	cci_touch(c, "created_at");
 	cJSON_AddArrayToObject(c, "env");
 	cJSON_AddArrayToObject(c, "restrictions");
-	cJSON_AddItemToArray(list_of(q->root, "contexts"), c);
-	ok(rs, 200, ctx_summary(c)); /* {id, name, created_at} */
+	cJSON_AddItemToArray(cci_list_of(q->root, "contexts"), c);
+	cci_ok(rs, 200, ctx_summary(c)); /* {id, name, created_at} */
 }
 
 static cJSON *var_named(cJSON *ctx, const char *name)
 {
 	cJSON *v;
-	cJSON_ArrayForEach(v, list_of(ctx, "env"))
+	cJSON_ArrayForEach(v, cci_list_of(ctx, "env"))
 		if (!strcmp(sbx_str(v, "variable"), name))
 			return v;
 	return NULL;
@@ -245,7 +251,7 @@ static void vars_list(cJSON *ctx, sbx_resp *rs)
 {
 	/* at most 100, by name; a non-null next_page_token when more exist,
 	 * which nothing fetches (LABS ic/environment_variable.go) */
-	cJSON *env = list_of(ctx, "env");
+	cJSON *env = cci_list_of(ctx, "env");
 	int n = cJSON_GetArraySize(env);
 	cJSON **v = calloc((size_t)n + 1, sizeof(*v));
 	for (int i = 0; i < n; i++)
@@ -259,7 +265,7 @@ static void vars_list(cJSON *ctx, sbx_resp *rs)
 	else
 		cJSON_AddNullToObject(out, "next_page_token");
 	free(v);
-	ok(rs, 200, out);
+	cci_ok(rs, 200, out);
 }
 
 static void var_put(cci_req *q, cJSON *ctx, const char *name, sbx_resp *rs)
@@ -268,22 +274,22 @@ static void var_put(cci_req *q, cJSON *ctx, const char *name, sbx_resp *rs)
 	 * only "value" is read: {"val": ...} stores "" (LABS); a new name past
 	 * 100 is 400 (LABS) */
 	cJSON *v = var_named(ctx, name);
-	if (!v && cJSON_GetArraySize(list_of(ctx, "env")) >= MAX_CONTEXT_VARS) {
-		fail(rs, 400, "A context can hold at most %d environment variables", MAX_CONTEXT_VARS);
+	if (!v && cJSON_GetArraySize(cci_list_of(ctx, "env")) >= MAX_CONTEXT_VARS) {
+		cci_fail(rs, 400, "A context can hold at most %d environment variables", MAX_CONTEXT_VARS);
 		return;
 	}
 	if (!v) {
 		v = cJSON_CreateObject();
 		cJSON_AddStringToObject(v, "variable", name);
-		touch(v, "created_at");
-		cJSON_AddItemToArray(list_of(ctx, "env"), v);
+		cci_touch(v, "created_at");
+		cJSON_AddItemToArray(cci_list_of(ctx, "env"), v);
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(v, "value");
 	cJSON_AddStringToObject(v, "value", sbx_str(q->body, "value"));
-	touch(v, "updated_at"); /* moves on every write (LABS) */
+	cci_touch(v, "updated_at"); /* moves on every write (LABS) */
 	cJSON *out = var_json(ctx, v);
 	cJSON_DeleteItemFromObjectCaseSensitive(out, "truncated_value"); /* PUB EnvVariable */
-	ok(rs, 200, out);
+	cci_ok(rs, 200, out);
 }
 
 static void restriction_add(cci_req *q, cJSON *ctx, sbx_resp *rs)
@@ -294,38 +300,38 @@ static void restriction_add(cci_req *q, cJSON *ctx, sbx_resp *rs)
 	 * has no name (LABS ic/context_restriction.go) */
 	const char *type = sbx_str(q->body, "restriction_type"), *val = sbx_str(q->body, "restriction_value");
 	if (strcmp(type, "project") && strcmp(type, "expression")) {
-		fail(rs, 400, "restriction_type must be project or expression");
+		cci_fail(rs, 400, "restriction_type must be project or expression");
 		return;
 	}
-	if (!*val || (!strcmp(type, "project") && !by_id(list_of(q->root, "projects"), val))) {
-		fail(rs, 400, "invalid restriction_value");
+	if (!*val || (!strcmp(type, "project") && !cci_by_id(cci_list_of(q->root, "projects"), val))) {
+		cci_fail(rs, 400, "invalid restriction_value");
 		return;
 	}
 	cJSON *r = cJSON_CreateObject();
-	id_of(r);
+	cci_id_of(r);
 	cJSON_AddStringToObject(r, "restriction_type", type);
 	cJSON_AddStringToObject(r, "restriction_value", val);
-	cJSON_AddItemToArray(list_of(ctx, "restrictions"), r);
+	cJSON_AddItemToArray(cci_list_of(ctx, "restrictions"), r);
 	cJSON *out = cJSON_Duplicate(r, 1);
-	cJSON_AddStringToObject(out, "context_id", id_of(ctx));
+	cJSON_AddStringToObject(out, "context_id", cci_id_of(ctx));
 	if (!strcmp(type, "project"))
 		cJSON_AddStringToObject(out, "project_id", val);
-	ok(rs, 201, out);
+	cci_ok(rs, 201, out);
 }
 
 static void restrictions_list(cJSON *ctx, sbx_resp *rs)
 {
 	/* {items} and no page token (LABS ic/items.go) */
 	cJSON *out = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(out, "items"), *r;
-	cJSON_ArrayForEach(r, list_of(ctx, "restrictions")) {
+	cJSON_ArrayForEach(r, cci_list_of(ctx, "restrictions")) {
 		cJSON *x = cJSON_Duplicate(r, 1);
-		cJSON_AddStringToObject(x, "context_id", id_of(ctx));
+		cJSON_AddStringToObject(x, "context_id", cci_id_of(ctx));
 		cJSON_AddItemToArray(items, x);
 	}
-	ok(rs, 200, out);
+	cci_ok(rs, 200, out);
 }
 
-static void remove_item(cJSON *list, cJSON *item)
+void cci_remove_item(cJSON *list, cJSON *item)
 {
 	cJSON_Delete(cJSON_DetachItemViaPointer(list, item));
 }
@@ -334,15 +340,15 @@ static void remove_item(cJSON *list, cJSON *item)
  * ic/context.go, DESIGN.md). */
 static void context_routes(cci_req *q, sbx_resp *rs)
 {
-	cJSON *all = list_of(q->root, "contexts"), *ctx = by_id(all, q->seg[1]);
+	cJSON *all = cci_list_of(q->root, "contexts"), *ctx = cci_by_id(all, q->seg[1]);
 	const char *m = q->method;
 	if (!ctx) {
-		fail(rs, 403, "Permission denied");
+		cci_fail(rs, 403, "Permission denied");
 	} else if (q->nseg == 2 && !strcmp(m, "GET")) {
-		ok(rs, 200, ctx_summary(ctx));
+		cci_ok(rs, 200, ctx_summary(ctx));
 	} else if (q->nseg == 2 && !strcmp(m, "DELETE")) {
-		remove_item(all, ctx); /* its variables go with it (SEED delete_context) */
-		fail(rs, 200, "Context deleted.");
+		cci_remove_item(all, ctx); /* its variables go with it (SEED delete_context) */
+		cci_fail(rs, 200, "Context deleted.");
 	} else if (q->nseg == 3 && !strcmp(q->seg[2], "environment-variable") && !strcmp(m, "GET")) {
 		vars_list(ctx, rs);
 	} else if (q->nseg == 4 && !strcmp(q->seg[2], "environment-variable") && !strcmp(m, "PUT")) {
@@ -350,25 +356,25 @@ static void context_routes(cci_req *q, sbx_resp *rs)
 	} else if (q->nseg == 4 && !strcmp(q->seg[2], "environment-variable") && !strcmp(m, "DELETE")) {
 		cJSON *v = var_named(ctx, q->seg[3]);
 		if (!v) {
-			fail(rs, 404, "Environment variable not found.");
+			cci_fail(rs, 404, "Environment variable not found.");
 			return;
 		}
-		remove_item(list_of(ctx, "env"), v);
-		fail(rs, 200, "Environment variable deleted.");
+		cci_remove_item(cci_list_of(ctx, "env"), v);
+		cci_fail(rs, 200, "Environment variable deleted.");
 	} else if (q->nseg == 3 && !strcmp(q->seg[2], "restrictions") && !strcmp(m, "GET")) {
 		restrictions_list(ctx, rs);
 	} else if (q->nseg == 3 && !strcmp(q->seg[2], "restrictions") && !strcmp(m, "POST")) {
 		restriction_add(q, ctx, rs);
 	} else if (q->nseg == 4 && !strcmp(q->seg[2], "restrictions") && !strcmp(m, "DELETE")) {
-		cJSON *r = by_id(list_of(ctx, "restrictions"), q->seg[3]);
+		cJSON *r = cci_by_id(cci_list_of(ctx, "restrictions"), q->seg[3]);
 		if (!r) {
-			fail(rs, 404, "Restriction not found.");
+			cci_fail(rs, 404, "Restriction not found.");
 			return;
 		}
-		remove_item(list_of(ctx, "restrictions"), r);
-		fail(rs, 200, "Context restriction deleted.");
+		cci_remove_item(cci_list_of(ctx, "restrictions"), r);
+		cci_fail(rs, 200, "Context restriction deleted.");
 	} else {
-		fail(rs, 404, "Not found");
+		cci_fail(rs, 404, "Not found");
 	}
 }
 
@@ -379,6 +385,8 @@ static void route(cci_req *q, sbx_resp *rs)
 		me_collaborations(q, rs);
 	else if (q->nseg == 4 && !strcmp(first, "project") && !strcmp(m, "GET"))
 		project_get(q, rs);
+	else if (q->nseg >= 5 && !strcmp(first, "project"))
+		cci_project_routes(q, rs);
 	else if (q->nseg == 1 && !strcmp(first, "context") && !strcmp(m, "GET"))
 		contexts_list(q, rs);
 	else if (q->nseg == 1 && !strcmp(first, "context") && !strcmp(m, "POST"))
@@ -386,7 +394,7 @@ static void route(cci_req *q, sbx_resp *rs)
 	else if (q->nseg >= 2 && !strcmp(first, "context"))
 		context_routes(q, rs);
 	else
-		fail(rs, 404, "Not found");
+		cci_fail(rs, 404, "Not found");
 }
 
 static void split(cci_req *q, const char *path)
@@ -407,15 +415,15 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 	 * "Invalid token provided." (PUB internal/circleci/testing/fakecircle/auth.go) */
 	const char *tok = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Circle-Token");
 	if (!tok || !*tok) {
-		fail(rs, 401, "You must log in first.");
+		cci_fail(rs, 401, "You must log in first.");
 		return;
 	}
 	if (strcmp(tok, s->token) != 0) {
-		fail(rs, 401, "Invalid token provided.");
+		cci_fail(rs, 401, "Invalid token provided.");
 		return;
 	}
 	if (strncmp(url, V2 "/", strlen(V2) + 1) != 0) {
-		fail(rs, 404, "Not found");
+		cci_fail(rs, 404, "Not found");
 		return;
 	}
 	cci_req q = {.s = s, .conn = conn, .method = method};
@@ -427,13 +435,13 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 	split(&q, url + strlen(V2));
 	q.body = body && len ? cJSON_ParseWithLength(body, len) : NULL;
 	if (len && !q.body)
-		fail(rs, 400, "Invalid JSON body.");
+		cci_fail(rs, 400, "Invalid JSON body.");
 	else
 		route(&q, rs);
 	if (strcmp(method, "GET") != 0 && rs->status < 300) {
 		char *err = NULL;
 		if (sbx_save(s, &err) != 0) {
-			fail(rs, 500, "state not saved: %s", err ? err : "?");
+			cci_fail(rs, 500, "state not saved: %s", err ? err : "?");
 			free(err);
 		}
 	}

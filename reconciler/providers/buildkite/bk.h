@@ -29,6 +29,7 @@ typedef struct cf_bk_conn {
 
 extern const cf_provider cf_buildkite_provider;
 extern const cf_kind cf_bk_pipeline_kind;
+extern const cf_kind cf_bk_cluster_kind;
 
 /* config.c: the organisation, the token and the URL (docs/buildkite.md). */
 int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error *err);
@@ -58,6 +59,19 @@ int cf_bk_require_scopes(cf_bk_conn *c, const char *const *scopes, const char *w
 int cf_bk_clusters(const cJSON **out, cf_bk_conn *c, cf_error *err);
 const char *cf_bk_cluster_id(const cJSON *clusters, const char *ref);
 const char *cf_bk_cluster_name(const cJSON *clusters, const char *id);
+/* Drops the cached clusters: after a cluster was created or renamed. */
+void cf_bk_clusters_forget(cf_bk_conn *c);
+/* The name the manifests give the live cluster called live_name: a Cluster
+ * manifest's metadata.name when it lists live_name in renamed_from, else
+ * live_name itself. */
+const char *cf_bk_cluster_alias(const struct cf_resource_set *set, const char *live_name);
+/* Whether a present Cluster manifest of set is named name. */
+bool cf_bk_cluster_declared(const struct cf_resource_set *set, const char *name);
+
+/* A list of strings at path in the manifest's YAML (the schema walker has
+ * lists of mappings only), added to obj as key; problems go to kc. NULL:
+ * not given. */
+cJSON *cf_bk_string_list(cf_kctx *kc, const char *path, cJSON *obj, const char *key);
 
 /* yaml.c: a YAML text as a cJSON tree (scalars as strings), or NULL with
  * *why set (static text) and *line the 1-based line of the problem. */

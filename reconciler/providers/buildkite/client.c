@@ -176,3 +176,9 @@ const char *cf_bk_cluster_name(const cJSON *clusters, const char *id)
 			return cf_bk_str(cl, "name");
 	return NULL;
 }
+
+void cf_bk_clusters_forget(cf_bk_conn *c)
+{
+	cJSON_Delete(c->clusters);
+	c->clusters = NULL;
+}

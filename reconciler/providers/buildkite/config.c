@@ -2,7 +2,7 @@
  * config: where the Buildkite provider finds its organisation slug, its
  * token and its API URL. The environment first (BUILDKITE_ORGANIZATION_SLUG,
  * BUILDKITE_ORGANIZATION, BUILDKITE_API_TOKEN, BUILDKITE_API_URL), then
- * --token-file, and, when neither the organisation nor the token is given,
+ * --token-file and --org (--api-url wins over the variable), and, when neither the organisation nor the token is given,
  * the bk CLI's own user config, so a user logged in with `bk configure`
  * needs no setup. The repository's .bk.yaml is never read: a pull request
  * controls it. The token is read, never printed.
@@ -37,9 +37,9 @@ int cf_bk_url_normalize(char **out, const char *url, cf_error *err)
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		rc = cf_error_set(err, CF_EUSAGE, "BUILDKITE_API_URL '%s' is not a URL", url);
+		rc = cf_error_set(err, CF_EUSAGE, "the Buildkite API URL '%s' is not a URL", url);
 	} else if (strcmp(scheme, "https") != 0 && !(strcmp(scheme, "http") == 0 && cf_host_is_loopback(host))) {
-		rc = cf_error_set(err, CF_EUSAGE, "BUILDKITE_API_URL '%s' must use https "
+		rc = cf_error_set(err, CF_EUSAGE, "the Buildkite API URL '%s' must use https "
 				  "(plain http only for 127.0.0.1, ::1 or localhost)", url);
 	} else {
 		curl_url_get(u, CURLUPART_PORT, &port, 0);
@@ -188,6 +188,10 @@ int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error
 	defaults(cfg);
 	const char *org = env("BUILDKITE_ORGANIZATION_SLUG") ? env("BUILDKITE_ORGANIZATION_SLUG")
 							     : env("BUILDKITE_ORGANIZATION"); /* tf util.go getenv */
+	if (!org && in)
+		org = cf_conn_option(in, "org"); /* --org SLUG */
+	const char *url = in && cf_conn_option(in, "api-url") ? cf_conn_option(in, "api-url") /* --api-url */
+			  : env("BUILDKITE_API_URL") ? env("BUILDKITE_API_URL") : DEFAULT_URL;
 	int rc = CF_OK;
 	if (env("BUILDKITE_API_TOKEN"))
 		cfg->http.token = cf_xstrdup(env("BUILDKITE_API_TOKEN"));
@@ -200,10 +204,9 @@ int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error
 	else if (rc == CF_OK && !cfg->http.token)
 		rc = cf_error_set(err, CF_EUSAGE, "no Buildkite API token: set BUILDKITE_API_TOKEN or use --token-file");
 	else if (rc == CF_OK && !org)
-		rc = cf_error_set(err, CF_EUSAGE, "no Buildkite organization: set BUILDKITE_ORGANIZATION_SLUG");
+		rc = cf_error_set(err, CF_EUSAGE, "no Buildkite organization: set BUILDKITE_ORGANIZATION_SLUG or use --org");
 	if (rc == CF_OK)
-		rc = cf_bk_url_normalize(&cfg->http.base_url, env("BUILDKITE_API_URL") ? env("BUILDKITE_API_URL")
-										   : DEFAULT_URL, err);
+		rc = cf_bk_url_normalize(&cfg->http.base_url, url, err);
 	if (rc != CF_OK)
 		cf_bk_config_clear(cfg);
 	return rc;

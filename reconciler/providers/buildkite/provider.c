@@ -3,10 +3,11 @@
  * apiVersion buildkite/v1, its kinds, the order their changes run in, and a
  * connection that is one REST v2 client bound to one organisation slug.
  *
- * Order (docs/buildkite.md): pipelines; archive and unarchive (the activations) after the
- * pipeline updates, because the API refuses updates to an archived pipeline
- * (tf resource_pipeline.go Update: "Archive last"). Deletes run the other
- * way round.
+ * Order (docs/buildkite.md): clusters, then pipelines (a pipeline names its
+ * cluster, which may be created in the same run); archive and unarchive (the
+ * activations) after the pipeline updates, because the API refuses updates
+ * to an archived pipeline (tf resource_pipeline.go Update: "Archive last").
+ * Deletes run the other way round.
  */
 #include "reconciler/providers/buildkite/bk.h"
 #include "reconciler/providers/buildkite/export.h"
@@ -19,12 +20,13 @@
 static const char *const api_versions[] = {"buildkite/v1", NULL};
 
 static const cf_kind *const kinds[] = {
+	&cf_bk_cluster_kind,
 	&cf_bk_pipeline_kind,
 	NULL,
 };
 
-static const char *const write_phases[] = {"Pipeline", CF_PHASE_ACTIVATIONS, NULL};
-static const char *const delete_phases[] = {"Pipeline", NULL};
+static const char *const write_phases[] = {"Cluster", "Pipeline", CF_PHASE_ACTIVATIONS, NULL};
+static const char *const delete_phases[] = {"Pipeline", "Cluster", NULL};
 
 static void bk_close(cf_conn *c)
 {
@@ -124,19 +126,22 @@ static bool kind_in_set(const cf_kind *k, const cf_resource_set *set)
 }
 
 /* The read scopes the manifests need (docs/buildkite.md: Pipeline needs
- * read_pipelines, and read_clusters for its cluster's name), checked before anything is read:
+ * read_pipelines, and read_clusters for its cluster's name; Cluster needs
+ * read_clusters), checked before anything is read:
  * a missing scope is named, not met as a 403 halfway. */
 static int bk_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)
 {
 	const char *need[4] = {NULL};
 	size_t n = 0;
-	if (kind_in_set(&cf_bk_pipeline_kind, set)) {
+	/* a cluster's manifest puts its pipelines in the prune scope */
+	bool pipelines = kind_in_set(&cf_bk_pipeline_kind, set) || kind_in_set(&cf_bk_cluster_kind, set);
+	if (pipelines)
 		need[n++] = "read_pipelines";
+	if (pipelines)
 		need[n++] = "read_clusters"; /* a pipeline names its cluster by name */
-	}
 	int rc = cf_bk_require_scopes(cf_bk_of(c), need, "reading the live state", err);
 	for (size_t i = 0; rc == CF_OK && kinds[i]; i++)
-		if (kind_in_set(kinds[i], set))
+		if (kind_in_set(kinds[i], set) || (kinds[i] == &cf_bk_pipeline_kind && pipelines))
 			rc = kinds[i]->read_live(live, set, c, diags, err);
 	return rc;
 }

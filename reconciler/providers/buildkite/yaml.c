@@ -4,9 +4,13 @@
  * reformat the text (docs pipelines.md echoes `steps` quoted), so two texts
  * that parse alike are the same configuration. Scalars stay strings: both
  * sides are parsed the same way. Depth and node visits are bounded, so an
- * alias bomb in a manifest is an error, not a hang.
+ * alias bomb in a manifest is an error, not a hang. Also: a manifest's list
+ * of strings (tags, renamed_from), which the schema walker cannot read.
  */
 #include "reconciler/providers/buildkite/bk.h"
+#include "reconciler/manifest.h"
+
+#include <stdio.h>
 
 #include <string.h>
 #include <yaml.h>
@@ -76,4 +80,27 @@ cJSON *cf_bk_yaml_tree(const char *text, const char **why, size_t *line)
 	}
 	yaml_parser_delete(&p);
 	return out;
+}
+
+cJSON *cf_bk_string_list(cf_kctx *kc, const char *path, cJSON *obj, const char *key)
+{
+	yaml_node_t *n = cf_ypath(kc->y, kc->root, path);
+	if (!n || cf_yis_null(n))
+		return NULL;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		cf_kerr(kc, path, "%s: must be a list of strings", path);
+		return NULL;
+	}
+	cJSON *list = cJSON_AddArrayToObject(obj, key);
+	int i = 0;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, i++) {
+		const char *v = cf_yscalar(yaml_document_get_node(kc->y->doc, *it));
+		char at[160];
+		snprintf(at, sizeof(at), "%s[%d]", path, i);
+		if (!v)
+			cf_kerr(kc, at, "%s: must be a string", at);
+		else
+			cJSON_AddItemToArray(list, cJSON_CreateString(v));
+	}
+	return list;
 }

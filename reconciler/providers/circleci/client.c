@@ -25,6 +25,14 @@ char *cf_cci_slug_normalize(const char *slug)
 	return cf_xstrdup(slug);
 }
 
+bool cf_cci_slug_shaped(const char *s, int want)
+{
+	int n = *s ? 1 : 0;
+	for (const char *p = s; *p; p++)
+		n += *p == '/';
+	return n == want && s[0] != '/' && s[strlen(s) - 1] != '/' && !strstr(s, "//");
+}
+
 char *cf_cci_slug_path(const char *slug)
 {
 	/* segment by segment, never %2F (CircleCI-Labs/terraform-provider-circleci

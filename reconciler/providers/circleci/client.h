@@ -19,7 +19,7 @@ typedef struct cf_cci_conn {
 	cf_http_config cfg; /* base_url: HOST/api/v2 */
 	char *host;         /* the origin, as messages show it */
 	char *where;
-	bool rewrite_write_only; /* CIRCLECI_REWRITE_WRITE_ONLY=1 (until --rewrite-write-only exists) */
+	bool rewrite_write_only; /* --rewrite-write-only: values the API cannot show are written */
 	cJSON *orgs;     /* organisation as written -> id, resolved once */
 	cJSON *projects; /* project slug as written -> GET /project/{slug} answer */
 } cf_cci_conn;
@@ -43,6 +43,8 @@ int cf_cci_host_normalize(char **out, const char *host, cf_error *err);
 /* client.c */
 /* "github/acme" -> "gh/acme", "bitbucket/acme/web" -> "bb/acme/web"; caller frees. */
 char *cf_cci_slug_normalize(const char *slug);
+/* Whether s is want segments separated by single slashes ("gh/acme/web": 3). */
+bool cf_cci_slug_shaped(const char *s, int want);
 /* A slug as a path: each segment escaped on its own, never %2F; caller frees. */
 char *cf_cci_slug_path(const char *slug);
 /* Every item of a v2 list at path (query allowed), following

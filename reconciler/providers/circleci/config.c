@@ -2,7 +2,7 @@
  * config: where the CircleCI connection comes from. The token: --token-file,
  * CIRCLECI_TOKEN, then CIRCLE_TOKEN (the name the official Terraform provider
  * and the v1 CLI read: CircleCI-Public/terraform-provider-circleci
- * internal/provider/provider.go). The host: CIRCLECI_HOST, then CIRCLE_HOST,
+ * internal/provider/provider.go). The host: --circleci-host, CIRCLECI_HOST, then CIRCLE_HOST,
  * default https://circleci.com; the Terraform provider's host carries
  * /api/v2 (its docs/index.md), so a trailing /api/v1.1, /api/v2 or /api/v3 is
  * cut off. With neither host nor token set, the circleci CLI's own files
@@ -176,7 +176,11 @@ int cf_cci_config_resolve(cf_http_config *cfg, char **host, const cf_conn_settin
 	cfg->max_attempts = 5;
 	cfg->retry_base_ms = 500;
 	cfg->retry_max_ms = 30000;
-	const char *h = env("CIRCLECI_HOST", "CIRCLE_HOST"), *t = env("CIRCLECI_TOKEN", "CIRCLE_TOKEN");
+	/* --circleci-host wins over CIRCLECI_HOST and CIRCLE_HOST */
+	const char *h = in ? cf_conn_option(in, "circleci-host") : NULL;
+	if (!h)
+		h = env("CIRCLECI_HOST", "CIRCLE_HOST");
+	const char *t = env("CIRCLECI_TOKEN", "CIRCLE_TOKEN");
 	char *origin_in = NULL;
 	int rc = CF_OK;
 	if (in && in->token_file)

@@ -24,6 +24,22 @@
 
 #define MAX_SECRET (64 * 1024)
 
+static const cf_field value_from_fields[] = {
+	{.key = "env", .type = CF_T_STR},
+	{.key = "file", .type = CF_T_STR},
+	CF_FIELDS_END,
+};
+
+/* MR client/context_environment.go's name rule (open question 10) */
+const cf_field cf_cci_envvar_fields[] = {
+	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[A-Za-z][A-Za-z0-9_]*",
+	 .match_words = "a letter, then letters, digits and underscores"},
+	{.key = "value", .type = CF_T_STR},
+	{.key = "valueFrom", .type = CF_T_MAP, .fields = value_from_fields},
+	{.key = "keepLive", .type = CF_T_BOOL},
+	CF_FIELDS_END,
+};
+
 char *cf_cci_tail(const char *v)
 {
 	for (const char *p = v; *p; p++)
@@ -112,7 +128,7 @@ static void check_entry(cf_kctx *kc, cJSON *e, const char *at, bool absent)
 void cf_cci_check_envvars(cf_kctx *kc, cJSON *doc, bool absent, int max)
 {
 	cJSON *list = (cJSON *)cf_json_path(doc, "spec.envVars");
-	if (cJSON_GetArraySize(list) > max)
+	if (max > 0 && cJSON_GetArraySize(list) > max)
 		cf_kerr(kc, "spec.envVars", "spec.envVars: %d variables; CircleCI keeps at most %d here",
 			cJSON_GetArraySize(list), max);
 	int i = 0;

@@ -11,6 +11,7 @@
 #define CF_CCI_API_VERSION "circleci/v1"
 
 extern const cf_kind cf_cci_context_kind;
+extern const cf_kind cf_cci_project_env_kind;
 
 /* The export hooks' ctx. Until export has --org and --project for CircleCI,
  * scope->projects carries both: "gh/acme" (two segments, or a UUID) is an
@@ -24,11 +25,14 @@ typedef struct cf_cci_export_ctx {
 bool cf_cci_scope_is_org(const char *ref);
 
 /* envvars.c: the write-only variables of Context and ProjectEnvironment. */
+/* One spec.envVars entry: name, and one of value, valueFrom {env|file},
+ * keepLive: true. */
+extern const cf_field cf_cci_envvar_fields[];
 /* The last min(4, floor(len/2)) characters of v, as the API shows them
  * (LABS ic/environment_variable.go truncated_value); NULL for a value that
  * is not ASCII (characters or bytes: not known, so not compared). */
 char *cf_cci_tail(const char *v);
-/* Checks spec.envVars (names, one source each, <= max entries), puts each
+/* Checks spec.envVars (names, one source each, <= max entries when max > 0), puts each
  * value in place and adds the comparison key ("cmp") the diff hashes. */
 void cf_cci_check_envvars(cf_kctx *kc, cJSON *doc, bool absent, int max);
 /* The live side's comparison key for one variable: equal to the desired

@@ -21,11 +21,13 @@ static const char *const api_versions[] = {CF_CCI_API_VERSION, NULL};
 
 static const cf_kind *const kinds[] = {
 	&cf_cci_context_kind,
+	&cf_cci_project_env_kind,
 	NULL,
 };
 
-static const char *const write_phases[] = {"Context", CF_PHASE_ACTIVATIONS, NULL};
-static const char *const delete_phases[] = {"Context", NULL};
+static const char *const write_phases[] = {"Context", "ProjectEnvironment", CF_PHASE_ACTIVATIONS, NULL};
+/* deletes: unmanaged variables, then contexts (docs/circleci.md "Order") */
+static const char *const delete_phases[] = {"ProjectEnvironment", "Context", NULL};
 
 static void cci_close(cf_conn *c)
 {
@@ -44,8 +46,6 @@ static int open_client(cf_conn **out, cf_cci_conn *k, cf_error *err)
 	k->base.provider = &cf_circleci_provider;
 	k->orgs = cJSON_CreateObject();
 	k->projects = cJSON_CreateObject();
-	const char *rw = getenv("CIRCLECI_REWRITE_WRITE_ONLY");
-	k->rewrite_write_only = rw && !strcmp(rw, "1");
 	int rc = cf_http_client_new((cf_http_client **)&k->base.impl, &k->cfg, err);
 	if (rc != CF_OK) {
 		cci_close(&k->base);
@@ -65,6 +65,7 @@ static int cci_connect(cf_conn **out, const cf_conn_settings *in, const cf_limit
 		free(k);
 		return rc;
 	}
+	k->rewrite_write_only = cf_conn_option(in, "rewrite-write-only") != NULL; /* --rewrite-write-only */
 	if (l && l->parallelism > 0)
 		k->cfg.parallelism = l->parallelism;
 	if (l && l->timeout_ms > 0)
@@ -85,6 +86,7 @@ static int cci_clone(cf_conn **out, const cf_conn *c, cf_error *err)
 	k->cfg.token = cf_xstrdup(from->cfg.token);
 	k->cfg.context = NULL;
 	k->host = cf_xstrdup(from->host);
+	k->rewrite_write_only = from->rewrite_write_only;
 	return open_client(out, k, err);
 }
 

@@ -99,9 +99,8 @@ static const cf_field spec_fields[] = {
 
 static const cf_field metadata_fields[] = {
 	/* the slug (docs pipelines.md Update: alphanumerics and dashes, not
-	 * starting with a dash; at most 100: _deriving_a_pipeline_slug...md).
-	 * metadata.slug awaits the core's name key (docs/buildkite.md). */
-	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[a-z0-9][a-z0-9-]{0,99}",
+	 * starting with a dash; at most 100: _deriving_a_pipeline_slug...md) */
+	{.key = "slug", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[a-z0-9][a-z0-9-]{0,99}",
 	 .match_words = "a slug: lowercase letters, digits and dashes, not starting with a dash, at most 100"},
 	{.key = "organization", .type = CF_T_STR},
 	CF_ENSURE_FIELD,

@@ -140,7 +140,7 @@ static void check_refs(cf_bk_conn *c, const cf_resource_set *set, const cJSON *c
 			cf_resource_diag(diags, r, "metadata.organization", "metadata.organization: '%s', but this run "
 					 "is connected to organization '%s'", org, c->cfg.org);
 		const char *ref = r->absent ? NULL : cluster_ref(r);
-		if (ref && !cf_bk_cluster_id(clusters, ref))
+		if (ref && !cf_bk_cluster_id(clusters, ref) && !cf_bk_cluster_declared(set, ref))
 			cf_resource_diag(diags, r, "spec.cluster", "spec.cluster: the organization has no cluster '%s'",
 					 ref);
 	}
@@ -150,6 +150,7 @@ static void add_live(cf_live *live, const cf_resource_set *set, cJSON *p, const 
 {
 	const char *cid = str(p, "cluster_id");
 	const char *cname = *cid ? cf_bk_cluster_name(clusters, cid) : NULL;
+	cname = cname ? cf_bk_cluster_alias(set, cname) : NULL; /* a cluster renamed in this run */
 	cJSON_DeleteItemFromObjectCaseSensitive(p, "cluster");
 	cJSON_AddItemToObject(p, "cluster", cname ? cJSON_CreateString(cname) : cJSON_CreateNull());
 	cJSON_AddBoolToObject(p, "active", !cf_bk_set(p, "archived_at"));
@@ -157,6 +158,53 @@ static void add_live(cf_live *live, const cf_resource_set *set, cJSON *p, const 
 	cf_live_add(live, set, &cf_bk_pipeline_kind, addr, slug, NULL, slug, p);
 	free(addr);
 	free(slug);
+}
+
+/* Whether a present Cluster manifest is about the live cluster id. */
+static bool managed_cluster(const cf_live *live, const cf_resource_set *set, const char *id)
+{
+	for (size_t i = 0; *id && i < set->count; i++) {
+		const cf_live_item *li = set->items[i].kind == &cf_bk_cluster_kind && !set->items[i].absent ?
+			cf_live_find(live, set->items[i].address) : NULL;
+		if (li && li->id && !strcmp(li->id, id))
+			return true;
+	}
+	return false;
+}
+
+static bool has_manifest(const cf_resource_set *set, const char *slug)
+{
+	for (size_t i = 0; i < set->count; i++)
+		if (set->items[i].kind == &cf_bk_pipeline_kind && !strcmp(set->items[i].name, slug))
+			return true;
+	return false;
+}
+
+/* The prune scope (docs/buildkite.md): the other pipelines of clusters that
+ * have a present Cluster manifest, archived ones left out (a prune archives,
+ * so they are pruned already). Read from the list only when such a cluster
+ * is live. */
+static int read_unmanaged(cf_live *live, const cf_resource_set *set, cf_bk_conn *c, const cJSON *clusters,
+			  cf_error *err)
+{
+	bool any = false;
+	const cJSON *cl;
+	cJSON_ArrayForEach(cl, clusters)
+		any = any || managed_cluster(live, set, str(cl, "id"));
+	if (!any)
+		return CF_OK;
+	cJSON *all = NULL;
+	char *path = cf_bk_path(c, "/pipelines");
+	int rc = cf_bk_list(&all, c, path, err);
+	free(path);
+	cJSON *p;
+	cJSON *list = rc == CF_OK ? all : NULL;
+	cJSON_ArrayForEach(p, list)
+		if (managed_cluster(live, set, str(p, "cluster_id")) && !cf_bk_set(p, "archived_at") &&
+		    !has_manifest(set, str(p, "slug")) && cf_schema_matches("[a-z0-9][a-z0-9-]{0,99}", str(p, "slug")))
+			add_live(live, set, cJSON_Duplicate(p, 1), clusters);
+	cJSON_Delete(all);
+	return rc;
 }
 
 static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags, cf_error *err)
@@ -192,6 +240,8 @@ static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, c
 		cf_http_call_clear(&calls[i]);
 	}
 	free(calls);
+	if (rc == CF_OK)
+		rc = read_unmanaged(live, set, c, clusters, err);
 	return rc == CF_OK && diags->count > before ? CF_EINVALID : rc;
 }
 
@@ -201,6 +251,10 @@ static int resolve_cluster(cf_bk_conn *c, const cf_resource *r, const char **id,
 {
 	const cJSON *clusters = NULL;
 	int rc = cf_bk_clusters(&clusters, c, err);
+	if (rc == CF_OK && !cf_bk_cluster_id(clusters, cluster_ref(r))) {
+		cf_bk_clusters_forget(c); /* created or renamed by this apply's Cluster phase */
+		rc = cf_bk_clusters(&clusters, c, err);
+	}
 	if (rc == CF_OK && !(*id = cf_bk_cluster_id(clusters, cluster_ref(r))))
 		rc = cf_error_set(err, CF_ENOTFOUND, "%s: the organization has no cluster '%s'", r->address, cluster_ref(r));
 	return rc;
@@ -368,7 +422,7 @@ static cJSON *pipeline_doc(const cJSON *p, const cJSON *clusters)
 	cJSON *doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "apiVersion", "buildkite/v1");
 	cJSON_AddStringToObject(doc, "kind", "Pipeline");
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(doc, "metadata"), "name", str(p, "slug"));
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(doc, "metadata"), "slug", str(p, "slug"));
 	cJSON *spec = cJSON_AddObjectToObject(doc, "spec");
 	cJSON_AddStringToObject(spec, "name", str(p, "name"));
 	cJSON_AddStringToObject(spec, "repository", str(p, "repository"));
@@ -392,18 +446,33 @@ static cJSON *pipeline_doc(const cJSON *p, const cJSON *clusters)
 	return doc;
 }
 
+/* export --pipeline SLUG (scope.projects; docs/buildkite.md): each read with
+ * GET /pipelines/SLUG, a slug the organisation lacks is CF_ENOTFOUND; the
+ * scope's "all" reads the whole list. */
 static int export_pipelines(cf_export *out, const void *vctx, cf_error *err)
 {
 	const cf_bk_export_ctx *ctx = vctx;
-	if (!cf_export_wants(ctx->scope, "Pipeline"))
+	if (!ctx->scope->all && !ctx->scope->nprojects)
 		return CF_OK;
 	const cJSON *clusters = NULL;
 	cJSON *all = NULL;
-	char *path = cf_bk_path(ctx->c, "/pipelines");
 	int rc = cf_bk_clusters(&clusters, ctx->c, err);
-	if (rc == CF_OK)
+	if (rc == CF_OK && ctx->scope->all) {
+		char *path = cf_bk_path(ctx->c, "/pipelines");
 		rc = cf_bk_list(&all, ctx->c, path, err);
-	free(path);
+		free(path);
+	}
+	for (size_t i = 0; rc == CF_OK && !ctx->scope->all && i < ctx->scope->nprojects; i++) {
+		cJSON *one = NULL;
+		const char *slug = ctx->scope->projects[i];
+		rc = lookup(&one, ctx->c, slug, err);
+		if (rc == CF_OK && !one)
+			rc = cf_error_set(err, CF_ENOTFOUND, "the organization has no pipeline '%s'", slug);
+		if (!all)
+			all = cJSON_CreateArray();
+		if (one)
+			cJSON_AddItemToArray(all, one);
+	}
 	const cJSON *p;
 	const cJSON *list = rc == CF_OK ? all : NULL;
 	cJSON_ArrayForEach(p, list) {
@@ -424,6 +493,8 @@ const cf_kind cf_bk_pipeline_kind = {
 	.fields = cf_bk_pipeline_fields,
 	.has_project = false,
 	.has_name = true,
+	.name_key = "slug",
+	.address = NULL,
 	.absent_refusal = NULL,
 	.check = cf_bk_pipeline_check,
 	.check_set = NULL,
@@ -435,5 +506,9 @@ const cf_kind cf_bk_pipeline_kind = {
 	.live_problem = NULL,
 	.preflight = preflight,
 	.values_hidden = NULL,
+	.unverified = NULL,
+	.delete_note = NULL, /* ensure: absent deletes */
+	.prune_note = "archived, not deleted: a pruned pipeline is archived (its builds kept), as the "
+		      "Buildkite UI does",
 	.export = export_pipelines,
 };

@@ -12,8 +12,9 @@
  * no rename route (PUB context_resource.go: name RequiresReplace), so a new
  * name is a new context. A present restrictions list is exact: it is access
  * control, applied without --prune. Variables the spec does not list are
- * unmanaged (Context/NAME#VAR), deleted only with --prune. docs/circleci.md
- * has the rest.
+ * unmanaged (Context/ORG/NAME#VAR), deleted only with --prune. The address
+ * is Context/ORG/NAME, ORG as written (a name is unique only per
+ * organisation). docs/circleci.md has the rest.
  */
 #include "reconciler/providers/circleci/kinds/context.h"
 #include "reconciler/codec.h"
@@ -26,22 +27,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const cf_field value_from_fields[] = {
-	{.key = "env", .type = CF_T_STR},
-	{.key = "file", .type = CF_T_STR},
-	CF_FIELDS_END,
-};
-
-/* MR client/context_environment.go's name rule (open question 10) */
-static const cf_field envvar_fields[] = {
-	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[A-Za-z][A-Za-z0-9_]*",
-	 .match_words = "a letter, then letters, digits and underscores"},
-	{.key = "value", .type = CF_T_STR},
-	{.key = "valueFrom", .type = CF_T_MAP, .fields = value_from_fields},
-	{.key = "keepLive", .type = CF_T_BOOL},
-	CF_FIELDS_END,
-};
-
 static const cf_field restriction_fields[] = {
 	{.key = "project", .type = CF_T_STR},
 	{.key = "projectId", .type = CF_T_STR, .match = CF_UUID_PATTERN, .match_words = "a UUID"},
@@ -51,7 +36,7 @@ static const cf_field restriction_fields[] = {
 
 static const cf_field spec_fields[] = {
 	{.key = "restrictions", .type = CF_T_LIST, .fields = restriction_fields},
-	{.key = "envVars", .type = CF_T_LIST, .fields = envvar_fields},
+	{.key = "envVars", .type = CF_T_LIST, .fields = cf_cci_envvar_fields},
 	CF_FIELDS_END,
 };
 
@@ -70,21 +55,6 @@ static const char *str(const cJSON *o, const char *key)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
-static int segments(const char *s)
-{
-	int n = *s ? 1 : 0;
-	for (const char *p = s; *p; p++)
-		n += *p == '/';
-	return n;
-}
-
-static bool slug_shaped(const char *s, int want)
-{
-	if (segments(s) != want || s[0] == '/' || s[strlen(s) - 1] == '/' || strstr(s, "//"))
-		return false;
-	return true;
-}
-
 static void check_restrictions(cf_kctx *kc, const cJSON *list)
 {
 	if (cJSON_IsArray(list) && !list->child)
@@ -100,7 +70,7 @@ static void check_restrictions(cf_kctx *kc, const cJSON *list)
 		const char *p = str(r, "project"), *e = str(r, "expression");
 		if (n != 1)
 			cf_kerr(kc, at, "%s: give exactly one of project, projectId and expression", at);
-		else if (p && !slug_shaped(p, 3))
+		else if (p && !cf_cci_slug_shaped(p, 3))
 			cf_kerr(kc, at, "%s.project: '%s' is not a project slug (vcs/org/project, like gh/acme/web)",
 				at, p);
 		else if (e && !*e)
@@ -111,7 +81,7 @@ static void check_restrictions(cf_kctx *kc, const cJSON *list)
 static void check(cf_kctx *kc, cJSON *doc, bool absent)
 {
 	const char *org = cJSON_GetStringValue(cf_json_path(doc, "metadata.organization"));
-	if (org && !cf_is_uuid(org) && !slug_shaped(org, 2))
+	if (org && !cf_is_uuid(org) && !cf_cci_slug_shaped(org, 2))
 		cf_kerr(kc, "metadata.organization", "metadata.organization: '%s' is neither an organization "
 			"slug (gh/acme, bb/acme, circleci/ID) nor its UUID", org);
 	const char *name = cJSON_GetStringValue(cf_json_path(doc, "metadata.name"));
@@ -280,6 +250,14 @@ static int export_org(cf_export *out, cf_conn *c, const char *org, cf_error *err
 	return rc;
 }
 
+/* "gh/acme/deploy-prod": the organisation as written, then the name. */
+static char *context_address(const cJSON *doc)
+{
+	const char *org = cJSON_GetStringValue(cf_json_path(doc, "metadata.organization"));
+	const char *name = cJSON_GetStringValue(cf_json_path(doc, "metadata.name"));
+	return org && name && *name ? cf_xasprintf("%s/%s", org, name) : NULL;
+}
+
 static int export_contexts(cf_export *out, const void *vctx, cf_error *err)
 {
 	const cf_cci_export_ctx *ctx = vctx;
@@ -296,7 +274,9 @@ const cf_kind cf_cci_context_kind = {
 	.noun = "context",
 	.fields = document_fields,
 	.has_project = false,
-	.has_name = true,
+	.has_name = true, /* ch->name: the context's name */
+	.name_key = NULL,
+	.address = context_address,
 	.absent_refusal = NULL,
 	.check = check,
 	.check_set = NULL,
@@ -308,5 +288,7 @@ const cf_kind cf_cci_context_kind = {
 	.live_problem = NULL,
 	.preflight = NULL,
 	.values_hidden = NULL, /* tails are compared instead: envvars.c */
+	.unverified = cf_cci_vars_unverified,
+	.delete_note = NULL,
 	.export = export_contexts,
 };

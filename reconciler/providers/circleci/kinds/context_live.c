@@ -173,14 +173,6 @@ static int read_managed(cf_live *live, const cf_resource_set *set, const cf_reso
 	return rc;
 }
 
-static bool named_elsewhere(const cf_resource_set *set, const char *name)
-{
-	for (size_t i = 0; set && i < set->count; i++)
-		if (set->items[i].kind == &cf_cci_context_kind && !strcmp(set->items[i].name, name))
-			return true;
-	return false;
-}
-
 static int read_org(cf_live *live, const cf_resource_set *set, const char *org, cf_conn *c, cf_diags *diags,
 		    cf_error *err)
 {
@@ -196,7 +188,8 @@ static int read_org(cf_live *live, const cf_resource_set *set, const char *org, 
 		if (!name || !id)
 			continue;
 		const cf_resource *r = manifest_for(set, org, name);
-		char *addr = cf_xasprintf("Context/%s", name);
+		/* the manifest's address, or ORG as the first manifest wrote it */
+		char *addr = r ? cf_xstrdup(r->address) : cf_xasprintf("Context/%s/%s", org, name);
 		cJSON *api = cJSON_DetachItemViaPointer(list, x);
 		cJSON_AddStringToObject(api, "organization_id", org_id);
 		if (r && !r->absent)
@@ -206,10 +199,7 @@ static int read_org(cf_live *live, const cf_resource_set *set, const char *org, 
 			rc = CF_OK;
 		}
 		char *idc = cf_xstrdup(id), *namec = cf_xstrdup(name);
-		/* The address is Context/NAME (the core builds it from metadata.name):
-		 * a context of this organisation that another organisation's
-		 * manifest names alike cannot be told apart, so it is left out. */
-		if (rc == CF_OK && (r || !named_elsewhere(set, name)))
+		if (rc == CF_OK)
 			cf_live_add(live, set, &cf_cci_context_kind, addr, idc, NULL, namec, api);
 		else
 			cJSON_Delete(api);

@@ -1,0 +1,334 @@
+/*
+ * The Buildkite Cluster kind end to end: the real ciform binary against
+ * `ciform-sandbox --api buildkite`: validate's checks at FILE:LINE:COLUMN,
+ * the exact create and update bodies, convergence, drift, renames by
+ * renamed_from, the default queue by key, deletes, the prune scope it gives
+ * pipelines (archived, never deleted), a cluster and its pipeline created in
+ * one run, export round trips, and failing requests without duplicates.
+ */
+#include "tests/e2e/scene.h"
+#include "reconciler/diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CL1 "01900000-0000-4000-8000-000000000001"
+#define CL2 "01900000-0000-4000-8000-000000000002"
+#define Q1 "01910000-0000-4000-8000-000000000001"
+#define Q2 "01910000-0000-4000-8000-000000000002"
+#define LINUX "{\"id\": \"" CL1 "\", \"name\": \"linux\", \"description\": \"Linux fleet\", \"color\": \"#BADA55\"}"
+#define MACOS "{\"id\": \"" CL2 "\", \"name\": \"macos\"}"
+#define QUEUES "\"queues\": [{\"id\": \"" Q1 "\", \"cluster_id\": \"" CL1 "\", \"key\": \"default\"}, " \
+	       "{\"id\": \"" Q2 "\", \"cluster_id\": \"" CL1 "\", \"key\": \"big\"}]"
+#define SEED(clusters, rest) "{\"buildkite\": {\"organization\": \"acme\", \"clusters\": [" clusters "]" rest "}}"
+#define CLUSTER(meta, spec) "apiVersion: buildkite/v1\nkind: Cluster\nmetadata: " meta "\nspec: " spec "\n"
+#define PIPE(slug, cluster) "{\"slug\": \"" slug "\", \"name\": \"" slug "\", \"repository\": \"r\", \"cluster_id\": \"" \
+	cluster "\", \"configuration\": \"steps: [wait]\"}"
+
+typedef struct bk {
+	fx_sandbox sb;
+	char url_env[200];
+	const char *env[8];
+} bk;
+
+static void bk_up(bk *b, const char *seed, const char *const *args)
+{
+	memset(b, 0, sizeof(*b));
+	fx_enter_tmpdir();
+	fx_write("seed.json", seed);
+	const char *a[16] = {"--api", "buildkite", "--seed", "seed.json", "--record", "requests.jsonl"};
+	size_t n = 6;
+	for (size_t i = 0; args && args[i] && n < 15; i++)
+		a[n++] = args[i];
+	fx_sandbox_start(&b->sb, a);
+	snprintf(b->url_env, sizeof(b->url_env), "BUILDKITE_API_URL=%s", b->sb.url);
+	b->env[0] = b->url_env;
+	b->env[1] = "BUILDKITE_ORGANIZATION_SLUG=acme";
+	b->env[2] = "BUILDKITE_API_TOKEN=" TEST_TOKEN;
+	b->env[3] = "SEMAPHORE_API_TOKEN";
+	b->env[4] = "SEMAPHORE_ORG_URL";
+}
+
+static void bk_down(bk *b)
+{
+	fx_sandbox_stop(&b->sb);
+	fx_leave_tmpdir();
+}
+
+static fx_result run(bk *b, const char *const *args)
+{
+	return fx_ciform(args, b->env, NULL);
+}
+
+/* The bodies of every recorded request with this method and path, joined by newlines. */
+static char *bodies(const char *method, const char *path)
+{
+	FILE *f = fopen("requests.jsonl", "r");
+	assert_non_null(f);
+	char line[1 << 16];
+	char *out = cf_xstrdup("");
+	while (fgets(line, sizeof(line), f)) {
+		cJSON *r = cJSON_Parse(line);
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(r, "method"));
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(r, "path"));
+		if (m && p && !strcmp(m, method) && !strcmp(p, path)) {
+			char *t = cJSON_PrintUnformatted(cJSON_GetObjectItem(r, "body"));
+			char *joined = cf_xasprintf("%s%s%s", out, *out ? "\n" : "", t);
+			free(out);
+			free(t);
+			out = joined;
+		}
+		cJSON_Delete(r);
+	}
+	fclose(f);
+	return out;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = cf_xcalloc(1, 1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void expect_body(const char *method, const char *path, const char *want)
+{
+	char *got = bodies(method, path);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void expect(bk *b, const char *const *args, int rc, const char *out_has, const char *err_has)
+{
+	fx_result r = run(b, args);
+	if (out_has && !fx_contains(r.out, out_has))
+		fail_msg("wanted %s in: %s", out_has, r.out);
+	if (err_has && !fx_contains(r.err, err_has))
+		fail_msg("wanted %s in: %s", err_has, r.err);
+	if (r.rc != rc)
+		fail_msg("exit %d, wanted %d: %s%s", r.rc, rc, r.out, r.err);
+	fx_result_free(&r);
+}
+
+static void test_a_colour_that_is_not_hex_and_a_renamed_from_that_is_no_list_are_refused(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{color: red}"));
+	fx_result r = fx_ciform(ARGS("validate", "c.yaml"), NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "c.yaml:4:15: spec.color: must be a hex colour such as #BADA55, not 'red'"));
+	fx_result_free(&r);
+	fx_write("c.yaml", CLUSTER("{name: linux, renamed_from: old}", "{}"));
+	r = fx_ciform(ARGS("validate", "c.yaml"), NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_true(fx_contains(r.err, "c.yaml:3:39: metadata.renamed_from: must be a list of strings"));
+	fx_result_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_a_create_sends_name_and_given_fields_only_then_converges(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED("", ""), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{description: Linux fleet, emoji: \":penguin:\"}"));
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 0, "Cluster/linux: create", NULL);
+	expect_body("POST", "/v2/organizations/acme/clusters",
+		    "{\"name\":\"linux\",\"description\":\"Linux fleet\",\"emoji\":\":penguin:\"}");
+	expect(&b, ARGS("drift", "c.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_an_update_puts_the_changed_fields_and_the_default_queue_by_its_uuid(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ", " QUEUES), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{color: \"#000000\", default_queue: big}"));
+	expect(&b, ARGS("plan", "c.yaml"), 0, "      spec.default_queue: null -> \"big\"\n", NULL);
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 0, NULL, NULL);
+	expect_body("PUT", "/v2/organizations/acme/clusters/" CL1,
+		    "{\"color\":\"#000000\",\"default_queue_id\":\"" Q2 "\"}");
+	expect(&b, ARGS("drift", "c.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_a_live_edit_is_drift_and_an_omitted_field_keeps_the_live_value(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ""), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{}"));
+	expect(&b, ARGS("drift", "c.yaml"), 0, "No changes.", NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{description: Linux and ARM}"));
+	expect(&b, ARGS("drift", "c.yaml"), 2, "spec.description: \"Linux fleet\" -> \"Linux and ARM\"", NULL);
+	bk_down(&b);
+}
+
+static void test_a_default_queue_the_cluster_lacks_is_a_plan_error_at_its_position(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ", " QUEUES), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{default_queue: gpu}"));
+	expect(&b, ARGS("plan", "c.yaml"), 1, NULL, "c.yaml:4:23: spec.default_queue: cluster 'linux' has no queue 'gpu'");
+	bk_down(&b);
+}
+
+static void test_renamed_from_renames_the_live_cluster_in_place(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ""), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux-ci, renamed_from: [linux]}", "{}"));
+	expect(&b, ARGS("plan", "c.yaml"), 0, "  ~ Cluster/linux-ci (update)\n      metadata.name: \"linux\" -> \"linux-ci\"\n",
+	       NULL);
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 0, NULL, NULL);
+	expect_body("PUT", "/v2/organizations/acme/clusters/" CL1, "{\"name\":\"linux-ci\"}");
+	expect_body("POST", "/v2/organizations/acme/clusters", "");
+	expect(&b, ARGS("drift", "c.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_renamed_from_with_both_names_live_is_a_plan_error(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX ", {\"id\": \"" CL2 "\", \"name\": \"linux-ci\"}", ""), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux-ci, renamed_from: [linux]}", "{}"));
+	expect(&b, ARGS("plan", "c.yaml"), 1, NULL, "clusters 'linux-ci' and 'linux' are both live");
+	bk_down(&b);
+}
+
+static void test_two_live_clusters_of_one_name_are_refused_as_ambiguous(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX ", {\"id\": \"" CL2 "\", \"name\": \"linux\"}", ""), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{}"));
+	expect(&b, ARGS("plan", "c.yaml"), 1, NULL, "more than one live cluster is named 'linux'");
+	bk_down(&b);
+}
+
+static void test_ensure_absent_deletes_with_a_note_that_its_queues_go_too(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ", " QUEUES), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux, ensure: absent}", "{}"));
+	expect(&b, ARGS("plan", "c.yaml"), 0, "deleting a cluster deletes its queues and agent tokens too", NULL);
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 0, NULL, NULL);
+	expect_body("DELETE", "/v2/organizations/acme/clusters/" CL1, "null");
+	expect(&b, ARGS("drift", "c.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_prune_archives_the_other_pipelines_of_a_managed_cluster_only(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX ", " MACOS, ", \"pipelines\": [" PIPE("stray", CL1) ", " PIPE("mac-app", CL2) "]"),
+	      ARGS("--state", "state.json"));
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{}"));
+	expect(&b, ARGS("plan", "c.yaml"), 0, "Pipeline/stray", NULL);
+	fx_result r = run(&b, ARGS("plan", "c.yaml"));
+	assert_false(fx_contains(r.out, "mac-app"));
+	assert_false(fx_contains(r.out, "Cluster/macos"));
+	fx_result_free(&r);
+	expect(&b, ARGS("plan", "--prune", "c.yaml"), 0, "# archived, not deleted: a pruned pipeline is archived", NULL);
+	expect(&b, ARGS("apply", "--yes", "--prune", "c.yaml"), 0, NULL, NULL);
+	expect_body("POST", "/v2/organizations/acme/pipelines/stray/archive", "null");
+	expect_body("DELETE", "/v2/organizations/acme/pipelines/stray", "");
+	expect(&b, ARGS("plan", "--prune", "c.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_a_cluster_and_its_pipeline_are_created_in_one_run(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED("", ""), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{}"));
+	fx_write("p.yaml", "apiVersion: buildkite/v1\nkind: Pipeline\nmetadata: {slug: web}\nspec:\n  name: Web\n"
+			   "  repository: r\n  cluster: linux\n  configuration: \"steps: [wait]\"\n");
+	expect(&b, ARGS("apply", "--yes", "."), 0, NULL, NULL);
+	char *posts = bodies("POST", "/v2/organizations/acme/pipelines");
+	assert_true(fx_contains(posts, "\"cluster_id\":\""));
+	free(posts);
+	expect(&b, ARGS("drift", "."), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_an_exported_cluster_plans_as_unchanged(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX ", " MACOS, ", " QUEUES), NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{default_queue: default}"));
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 0, NULL, NULL);
+	fx_result r = run(&b, ARGS("export", "--cluster", "linux", "--dir", "out"));
+	assert_int_equal(r.rc, 0);
+	fx_result_free(&r);
+	char *text = slurp("out/clusters/cluster-linux.yaml");
+	assert_true(fx_contains(text, "default_queue: default"));
+	assert_true(fx_contains(text, "color: '#BADA55'") || fx_contains(text, "color: \"#BADA55\""));
+	free(text);
+	expect(&b, ARGS("drift", "out"), 0, "No changes.", NULL);
+	expect(&b, ARGS("export", "--cluster", "windows"), 1, NULL, "the organization has no cluster 'windows'");
+	bk_down(&b);
+}
+
+static void test_cluster_creates_under_failing_requests_converge_without_duplicates(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED("", ""), ARGS("--fail-every", "3", "--state", "state.json"));
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{}") "---\n" CLUSTER("{name: arm}", "{}"));
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 0, NULL, NULL);
+	expect(&b, ARGS("drift", "c.yaml"), 0, "No changes.", NULL);
+	fx_sandbox_stop(&b.sb);
+	char *text = slurp("state.json");
+	cJSON *st = cJSON_Parse(text);
+	assert_int_equal(cJSON_GetArraySize(cf_json_path(st, "buildkite.clusters")), 2);
+	cJSON_Delete(st);
+	free(text);
+	bk_down(&b);
+}
+
+static void test_a_token_without_write_clusters_is_refused_before_any_change(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, "{\"buildkite\": {\"scopes\": [\"read_clusters\", \"read_pipelines\"]}}", NULL);
+	fx_write("c.yaml", CLUSTER("{name: linux}", "{}"));
+	expect(&b, ARGS("apply", "--yes", "c.yaml"), 1, NULL, "lacks the scope(s) write_clusters");
+	expect_body("POST", "/v2/organizations/acme/clusters", "");
+	bk_down(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_colour_that_is_not_hex_and_a_renamed_from_that_is_no_list_are_refused),
+		cmocka_unit_test(test_a_create_sends_name_and_given_fields_only_then_converges),
+		cmocka_unit_test(test_an_update_puts_the_changed_fields_and_the_default_queue_by_its_uuid),
+		cmocka_unit_test(test_a_live_edit_is_drift_and_an_omitted_field_keeps_the_live_value),
+		cmocka_unit_test(test_a_default_queue_the_cluster_lacks_is_a_plan_error_at_its_position),
+		cmocka_unit_test(test_renamed_from_renames_the_live_cluster_in_place),
+		cmocka_unit_test(test_renamed_from_with_both_names_live_is_a_plan_error),
+		cmocka_unit_test(test_two_live_clusters_of_one_name_are_refused_as_ambiguous),
+		cmocka_unit_test(test_ensure_absent_deletes_with_a_note_that_its_queues_go_too),
+		cmocka_unit_test(test_prune_archives_the_other_pipelines_of_a_managed_cluster_only),
+		cmocka_unit_test(test_a_cluster_and_its_pipeline_are_created_in_one_run),
+		cmocka_unit_test(test_an_exported_cluster_plans_as_unchanged),
+		cmocka_unit_test(test_cluster_creates_under_failing_requests_converge_without_duplicates),
+		cmocka_unit_test(test_a_token_without_write_clusters_is_refused_before_any_change),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
