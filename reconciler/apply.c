@@ -68,6 +68,8 @@ int cf_apply_wait_for(cf_apply_ctx *ctx, const char *what, int (*poll)(void *ud,
 			next_report += every;
 		}
 		long nap = interval < left ? interval : (long)left; /* the last poll comes at the deadline */
+		if (ctx->current && next_report - now > 0 && next_report - now < nap)
+			nap = (long)(next_report - now); /* a poll on the mark, so the report is never skipped */
 		nanosleep(&(struct timespec){nap / 1000, (nap % 1000) * 1000000L}, NULL);
 		interval = interval * 2 > 2000 ? 2000 : interval * 2;
 	}
