@@ -231,7 +231,8 @@ static void test_an_exported_environment_plans_unchanged(void **state)
 	unsetenv("CIRCLECI_TOKEN");
 	fx_result r = run(ARGS("plan", "out"));
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.out, "Unchanged: 1 resource.\nNo changes. Live state matches the specs.\n");
+	/* the environment and the project's settings, exported with it */
+	assert_string_equal(r.out, "Unchanged: 2 resources.\nNo changes. Live state matches the specs.\n");
 	fx_result_free(&r);
 	e2e_down(&e);
 }

@@ -38,5 +38,7 @@ cJSON *cci_project_at(cci_req *q);
 
 /* project.c: /project/{vcs}/{org}/{repo}/envvar[/{name}] and /settings. */
 void cci_project_routes(cci_req *q, sbx_resp *rs);
+/* settings.c: GET|PATCH /project/{vcs}/{org}/{repo}/settings. */
+void cci_settings_route(cci_req *q, cJSON *project, sbx_resp *rs);
 
 #endif

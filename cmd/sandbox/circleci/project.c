@@ -1,6 +1,7 @@
 /*
- * project: a project's variables in ciform-sandbox --api circleci
- * (/api/v2/project/{vcs}/{org}/{repo}/envvar[/{name}]).
+ * project: a project's variables and settings in ciform-sandbox --api
+ * circleci (/api/v2/project/{vcs}/{org}/{repo}/envvar[/{name}] and
+ * .../settings).
  *
  * Values are write-only: every answer, the create's too, shows "xxxx" and
  * the last min(4, floor(len/2)) characters (LABS ic/environment_variable.go
@@ -8,7 +9,8 @@
  * _environment_vars.md). There is no update route (PUB
  * project_environment_variable_resource.go: value RequiresReplace), and a
  * POST of a name that exists is 400 (PUB fakecircle/project.go addEnv).
- * State: projects[].env, a list of {name, value, created_at}.
+ * State: projects[].env, a list of {name, value, created_at};
+ * projects[].settings, {"advanced": {KEY: VALUE}} (settings.c).
  */
 #include "cmd/sandbox/circleci/cci.h"
 
@@ -100,6 +102,8 @@ void cci_project_routes(cci_req *q, sbx_resp *rs)
 		env_list(q, project, rs);
 	} else if (q->nseg == 5 && !strcmp(what, "envvar") && !strcmp(m, "POST")) {
 		env_create(q, project, rs);
+	} else if (q->nseg == 5 && !strcmp(what, "settings")) {
+		cci_settings_route(q, project, rs);
 	} else if (q->nseg == 6 && !strcmp(what, "envvar") && (!strcmp(m, "GET") || !strcmp(m, "DELETE"))) {
 		/* one by name; missing is 404 (LABS GetProjectEnvironmentVariable:
 		 * IsNotFound) */

@@ -12,6 +12,7 @@
 
 extern const cf_kind cf_cci_context_kind;
 extern const cf_kind cf_cci_project_env_kind;
+extern const cf_kind cf_cci_project_settings_kind;
 
 /* The export hooks' ctx. Until export has --org and --project for CircleCI,
  * scope->projects carries both: "gh/acme" (two segments, or a UUID) is an

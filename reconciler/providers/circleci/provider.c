@@ -21,12 +21,15 @@ static const char *const api_versions[] = {CF_CCI_API_VERSION, NULL};
 
 static const cf_kind *const kinds[] = {
 	&cf_cci_context_kind,
+	&cf_cci_project_settings_kind,
 	&cf_cci_project_env_kind,
 	NULL,
 };
 
-static const char *const write_phases[] = {"Context", "ProjectEnvironment", CF_PHASE_ACTIVATIONS, NULL};
-/* deletes: unmanaged variables, then contexts (docs/circleci.md "Order") */
+static const char *const write_phases[] = {"Context", "ProjectSettings", "ProjectEnvironment",
+						   CF_PHASE_ACTIVATIONS, NULL};
+/* deletes: unmanaged variables, then contexts (docs/circleci.md "Order");
+ * ProjectSettings are never deleted */
 static const char *const delete_phases[] = {"ProjectEnvironment", "Context", NULL};
 
 static void cci_close(cf_conn *c)

@@ -290,5 +290,6 @@ const cf_kind cf_cci_context_kind = {
 	.values_hidden = NULL, /* tails are compared instead: envvars.c */
 	.unverified = cf_cci_vars_unverified,
 	.delete_note = NULL,
+	.prune_note = NULL,
 	.export = export_contexts,
 };

@@ -146,6 +146,7 @@ const cf_kind cf_cci_project_env_kind = {
 	.values_hidden = NULL, /* tails are compared instead: envvars.c */
 	.unverified = cf_cci_vars_unverified,
 	.delete_note = NULL, /* a delete of the whole environment says what it deletes: apply */
+	.prune_note = NULL,
 	.preflight = NULL,
 	.export = export_envs,
 };
