@@ -25,6 +25,16 @@ void bkx_page(bkx_call *c, const cJSON *all, const char *path);
 bool bkx_scope(bkx_call *c, const char *scope);
 /* clusters.c: rest is what follows /clusters */
 void bkx_clusters(bkx_call *c, const char *rest);
+/* queues.c: rest is what follows /clusters/ID/queues */
+void bkx_queues(bkx_call *c, const cJSON *cl, const char *rest);
+/* tokens.c: rest is what follows /clusters/ID/tokens */
+void bkx_tokens(bkx_call *c, const cJSON *cl, const char *rest);
+/* secrets.c: rest is what follows /clusters/ID/secrets */
+void bkx_secrets(bkx_call *c, const cJSON *cl, const char *rest);
+/* schedules.c: rest is what follows /pipelines/SLUG/schedules */
+void bkx_schedules(bkx_call *c, const char *slug, const char *rest);
+/* settings.c: rest is what follows /pipeline-settings */
+void bkx_settings(bkx_call *c, const char *rest);
 /* pipelines.c: rest is what follows /pipelines */
 void bkx_pipelines(bkx_call *c, const char *rest);
 bool bkx_archived(const cJSON *p);

@@ -1,9 +1,12 @@
 /*
  * buildkite: `ciform-sandbox --api buildkite`, a stand-in for Buildkite's
  * REST API v2 (https://api.buildkite.com/v2): the access token, clusters
- * (clusters.c) and pipelines (pipelines.c). Every rule names its evidence (docs =
- * buildkite/docs pages/apis/rest_api/, tf = terraform-provider-buildkite
- * buildkite/, gob = go-buildkite).
+ * (clusters.c), their queues (queues.c), agent tokens (tokens.c) and
+ * secrets (secrets.c), pipelines (pipelines.c) with their schedules
+ * (schedules.c), and the organisation's pipeline settings (settings.c).
+ * Every rule names its evidence (docs = buildkite/docs
+ * pages/apis/rest_api/, tf = terraform-provider-buildkite buildkite/,
+ * gob = go-buildkite).
  *
  * State (seed and state file), under the top-level key "buildkite":
  *   "organization": slug              default "acme"; any other is 404
@@ -11,8 +14,15 @@
  *                                     default: every read_ and write_ scope ciform uses
  *   "clusters": [{"id": UUID, "name", "description", "emoji", "color",
  *                 "default_queue_id"}]
- *   "queues": [{"id": UUID, "cluster_id": UUID, "key", "description"}]
- *   "agent_tokens": [{"id": UUID, "cluster_id": UUID, ...}]  (deleted with their cluster)
+ *   "queues": [{"id": UUID, "cluster_id": UUID, "key", "description",
+ *               "retry_agent_affinity", "dispatch_paused", "hosted", ...}]  (queues.c)
+ *   "agent_tokens": [{"id": UUID, "cluster_id": UUID, "description", "allowed_ip_addresses",
+ *                     "expires_at", "created_at"}]  (tokens.c; deleted with their cluster)
+ *   "secrets": [{"id": UUID, "cluster_id": UUID, "key", "value", "description", "policy",
+ *                "updated_at"}]  (secrets.c; the value is never answered)
+ *   "schedules": [{"id": UUID, "pipeline_slug", "label", "cronline", "branch", "env": {},
+ *                  "enabled"}]  (schedules.c)
+ *   "pipeline_settings": {"default_branch", "default_cluster_id", ...}  (settings.c)
  *   "pipelines": [{"slug", "name", "repository", "cluster_id", "configuration",
  *                  ... the REST fields ..., "archived_at": null | time}]
  *                                     missing fields take the API's defaults
@@ -41,8 +51,8 @@ cJSON *bkx_state(sbx *s)
 		cJSON_AddStringToObject(bk, "organization", "acme");
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(bk, "scopes")))
 		cJSON_AddItemToObject(bk, "scopes", cJSON_CreateStringArray(default_scopes, 10));
-	static const char *const lists[] = {"clusters", "pipelines", "queues", "agent_tokens"};
-	for (size_t i = 0; i < 4; i++)
+	static const char *const lists[] = {"clusters", "pipelines", "queues", "agent_tokens", "secrets", "schedules"};
+	for (size_t i = 0; i < 6; i++)
 		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(bk, lists[i])))
 			cJSON_AddArrayToObject(bk, lists[i]);
 	return bk;
@@ -162,6 +172,8 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 		bkx_clusters(&c, rest + 9);
 	else if (!strncmp(rest, "/pipelines", 10))
 		bkx_pipelines(&c, rest + 10);
+	else if (!strncmp(rest, "/pipeline-settings", 18))
+		bkx_settings(&c, rest + 18);
 	else
 		bkx_fail(&c, 404, "Not Found");
 	cJSON_Delete(c.body);

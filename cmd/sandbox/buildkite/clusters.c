@@ -1,8 +1,8 @@
 /*
  * clusters: the sandbox's /v2/organizations/ORG/clusters routes, as
  * buildkite/docs pages/apis/rest_api/clusters.md describes them (docs
- * below; gob = go-buildkite clusters.go), and the read of a cluster's
- * queues (docs clusters/queues.md "List queues") that a default queue needs.
+ * below; gob = go-buildkite clusters.go); a cluster's queues are in
+ * queues.c, its agent tokens in tokens.c, its secrets in secrets.c.
  */
 #include "cmd/sandbox/buildkite/bk_sandbox.h"
 
@@ -112,23 +112,14 @@ static void destroy(bkx_call *c, cJSON *cl)
 	c->rs->text = strdup("");
 }
 
-/* docs clusters/queues.md "List queues": the cluster's queues, paged */
-static void queues(bkx_call *c, const cJSON *cl)
-{
-	cJSON *mine = cJSON_CreateArray();
-	const cJSON *q;
-	cJSON_ArrayForEach(q, all(c, "queues"))
-		if (!strcmp(sbx_str(q, "cluster_id"), sbx_str(cl, "id")))
-			cJSON_AddItemToArray(mine, cJSON_Duplicate(q, 1));
-	bkx_page(c, mine, c->url);
-	cJSON_Delete(mine);
-}
-
 void bkx_clusters(bkx_call *c, const char *rest)
 {
 	bool get = !strcmp(c->method, "GET");
-	/* docs: read_clusters to read, write_clusters to change */
-	if (!bkx_scope(c, get ? "read_clusters" : "write_clusters"))
+	char id[64], sub[32] = "";
+	bool secrets = sscanf(rest, "/%63[^/?]/%31[^/?]", id, sub) == 2 && !strcmp(sub, "secrets");
+	/* docs: read_clusters to read, write_clusters to change; secrets have
+	 * scopes of their own (secrets.c) */
+	if (!secrets && !bkx_scope(c, get ? "read_clusters" : "write_clusters"))
 		return;
 	cJSON *cl;
 	cJSON_ArrayForEach(cl, all(c, "clusters"))
@@ -137,7 +128,6 @@ void bkx_clusters(bkx_call *c, const char *rest)
 		return bkx_page(c, all(c, "clusters"), c->url);
 	if (!*rest && !strcmp(c->method, "POST"))
 		return create(c);
-	char id[64], sub[32] = "";
 	if (sscanf(rest, "/%63[^/?]/%31[^/?]", id, sub) < 1 || !(cl = sbx_find(all(c, "clusters"), "id", id)))
 		return bkx_fail(c, 404, "No cluster found");
 	if (!*sub && get) /* docs "Get a cluster" */
@@ -150,7 +140,11 @@ void bkx_clusters(bkx_call *c, const char *rest)
 	}
 	if (!*sub && !strcmp(c->method, "DELETE"))
 		return destroy(c, cl);
-	if (!strcmp(sub, "queues") && get)
-		return queues(c, cl);
+	if (!strcmp(sub, "queues")) /* queues.c */
+		return bkx_queues(c, cl, rest + 1 + strlen(id) + strlen("/queues"));
+	if (secrets) /* secrets.c */
+		return bkx_secrets(c, cl, rest + 1 + strlen(id) + strlen("/secrets"));
+	if (!strcmp(sub, "tokens")) /* tokens.c */
+		return bkx_tokens(c, cl, rest + 1 + strlen(id) + strlen("/tokens"));
 	bkx_fail(c, 404, "Not Found");
 }

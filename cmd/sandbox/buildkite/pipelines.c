@@ -235,6 +235,8 @@ void bkx_pipelines(bkx_call *c, const char *rest)
 		return bkx_fail(c, 404, "Not Found");
 	if (!(p = find(c, "slug", slug)))
 		return bkx_fail(c, 404, "Not Found");
+	if (!strncmp(action, "schedules", 9) && (!action[9] || action[9] == '/')) /* schedules.c */
+		return bkx_schedules(c, slug, rest + 1 + strlen(slug) + strlen("/schedules"));
 	if (!*action && get)
 		return bkx_answer(c, 200, cJSON_Duplicate(p, 1));
 	if (!*action && !strcmp(c->method, "PATCH"))

@@ -25,11 +25,20 @@ typedef struct cf_bk_conn {
 	char *where;
 	cJSON *scopes;   /* GET /access-token's scopes, read once; NULL until then */
 	cJSON *clusters; /* GET /clusters, read once when a name must become a UUID */
+	/* where agent tokens' values are kept (token_file.h), as far as the
+	 * connection knows: the option "registration-token-dir", else the
+	 * default; plan's and apply's own opts win where they reach */
+	char *token_dir;
 } cf_bk_conn;
 
 extern const cf_provider cf_buildkite_provider;
 extern const cf_kind cf_bk_pipeline_kind;
 extern const cf_kind cf_bk_cluster_kind;
+extern const cf_kind cf_bk_queue_kind;
+extern const cf_kind cf_bk_token_kind;
+extern const cf_kind cf_bk_secret_kind;
+extern const cf_kind cf_bk_schedule_kind;
+extern const cf_kind cf_bk_settings_kind;
 
 /* config.c: the organisation, the token and the URL (docs/buildkite.md). */
 int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error *err);
@@ -67,6 +76,9 @@ void cf_bk_clusters_forget(cf_bk_conn *c);
 const char *cf_bk_cluster_alias(const struct cf_resource_set *set, const char *live_name);
 /* Whether a present Cluster manifest of set is named name. */
 bool cf_bk_cluster_declared(const struct cf_resource_set *set, const char *name);
+/* Whether a present ClusterQueue manifest names the queue key of the
+ * cluster written cluster (kinds/queue.c). */
+bool cf_bk_queue_declared(const struct cf_resource_set *set, const char *cluster, const char *key);
 
 /* A list of strings at path in the manifest's YAML (the schema walker has
  * lists of mappings only), added to obj as key; problems go to kc. NULL:

@@ -3,16 +3,20 @@
  * apiVersion buildkite/v1, its kinds, the order their changes run in, and a
  * connection that is one REST v2 client bound to one organisation slug.
  *
- * Order (docs/buildkite.md): clusters, then pipelines (a pipeline names its
- * cluster, which may be created in the same run); archive and unarchive (the
- * activations) after the pipeline updates, because the API refuses updates
- * to an archived pipeline (tf resource_pipeline.go Update: "Archive last").
+ * Order (docs/buildkite.md): clusters, their queues (a queue made a
+ * cluster's default after it exists), agent tokens and secrets, the
+ * organisation's pipeline settings (a default cluster may be new), then
+ * pipelines (a pipeline names its cluster, which may be created in the
+ * same run), then their schedules; archive and unarchive, pause and resume (the activations)
+ * after the updates, because the API refuses updates to an archived
+ * pipeline (tf resource_pipeline.go Update: "Archive last").
  * Deletes run the other way round.
  */
 #include "reconciler/providers/buildkite/bk.h"
 #include "reconciler/providers/buildkite/export.h"
 #include "reconciler/live.h"
 #include "reconciler/manifest.h"
+#include "reconciler/token_file.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +25,20 @@ static const char *const api_versions[] = {"buildkite/v1", NULL};
 
 static const cf_kind *const kinds[] = {
 	&cf_bk_cluster_kind,
+	&cf_bk_queue_kind,
+	&cf_bk_token_kind,
+	&cf_bk_secret_kind,
+	&cf_bk_settings_kind,
 	&cf_bk_pipeline_kind,
+	&cf_bk_schedule_kind,
 	NULL,
 };
 
-static const char *const write_phases[] = {"Cluster", "Pipeline", CF_PHASE_ACTIVATIONS, NULL};
-static const char *const delete_phases[] = {"Pipeline", "Cluster", NULL};
+static const char *const write_phases[] = {"Cluster", "ClusterQueue", "ClusterAgentToken", "ClusterSecret",
+					   "OrganizationPipelineSettings", "Pipeline", "PipelineSchedule",
+					   CF_PHASE_ACTIVATIONS, NULL};
+static const char *const delete_phases[] = {"PipelineSchedule", "Pipeline", "OrganizationPipelineSettings",
+					    "ClusterSecret", "ClusterAgentToken", "ClusterQueue", "Cluster", NULL};
 
 static void bk_close(cf_conn *c)
 {
@@ -35,6 +47,7 @@ static void bk_close(cf_conn *c)
 	cf_bk_config_clear(&b->cfg);
 	cJSON_Delete(b->scopes);
 	cJSON_Delete(b->clusters);
+	free(b->token_dir);
 	free(b->where);
 	free(b);
 }
@@ -62,6 +75,7 @@ static int bk_connect(cf_conn **out, const cf_conn_settings *in, const cf_limits
 		free(b);
 		return rc;
 	}
+	b->token_dir = cf_token_dir(cf_conn_option(in, "registration-token-dir"));
 	if (l && l->parallelism > 0)
 		b->cfg.http.parallelism = l->parallelism;
 	if (l && l->timeout_ms > 0)
@@ -89,6 +103,7 @@ static int bk_clone(cf_conn **out, const cf_conn *c, cf_error *err)
 	b->cfg.org = dup_or_null(from->cfg.org);
 	b->cfg.source = dup_or_null(from->cfg.source);
 	b->scopes = from->scopes ? cJSON_Duplicate(from->scopes, 1) : NULL;
+	b->token_dir = dup_or_null(from->token_dir);
 	return open_client(out, b, err);
 }
 
@@ -125,23 +140,32 @@ static bool kind_in_set(const cf_kind *k, const cf_resource_set *set)
 	return false;
 }
 
-/* The read scopes the manifests need (docs/buildkite.md: Pipeline needs
- * read_pipelines, and read_clusters for its cluster's name; Cluster needs
- * read_clusters), checked before anything is read:
- * a missing scope is named, not met as a 403 halfway. */
+/* The read scopes the manifests need (docs/buildkite.md: Pipeline and
+ * PipelineSchedule need read_pipelines; every kind that names a cluster,
+ * and Pipeline for its cluster's name, read_clusters; ClusterSecret
+ * read_secret_details; OrganizationPipelineSettings
+ * read_organization_settings), checked before anything is read: a missing
+ * scope is named, not met as a 403 halfway. */
 static int bk_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)
 {
-	const char *need[4] = {NULL};
+	const char *need[5] = {NULL};
 	size_t n = 0;
-	/* a cluster's manifest puts its pipelines in the prune scope */
+	/* a cluster's manifest puts its pipelines and queues in the prune scope */
 	bool pipelines = kind_in_set(&cf_bk_pipeline_kind, set) || kind_in_set(&cf_bk_cluster_kind, set);
-	if (pipelines)
+	bool queues = kind_in_set(&cf_bk_queue_kind, set) || kind_in_set(&cf_bk_cluster_kind, set);
+	bool secrets = kind_in_set(&cf_bk_secret_kind, set), settings = kind_in_set(&cf_bk_settings_kind, set);
+	if (pipelines || kind_in_set(&cf_bk_schedule_kind, set))
 		need[n++] = "read_pipelines";
-	if (pipelines)
-		need[n++] = "read_clusters"; /* a pipeline names its cluster by name */
+	if (pipelines || queues || secrets || settings || kind_in_set(&cf_bk_token_kind, set))
+		need[n++] = "read_clusters";
+	if (secrets) /* docs clusters/secrets.md: List secrets */
+		need[n++] = "read_secret_details";
+	if (settings) /* docs organizations/pipeline_settings.md */
+		need[n++] = "read_organization_settings";
 	int rc = cf_bk_require_scopes(cf_bk_of(c), need, "reading the live state", err);
 	for (size_t i = 0; rc == CF_OK && kinds[i]; i++)
-		if (kind_in_set(kinds[i], set) || (kinds[i] == &cf_bk_pipeline_kind && pipelines))
+		if (kind_in_set(kinds[i], set) || (kinds[i] == &cf_bk_pipeline_kind && pipelines) ||
+		    (kinds[i] == &cf_bk_queue_kind && queues))
 			rc = kinds[i]->read_live(live, set, c, diags, err);
 	return rc;
 }

@@ -137,9 +137,18 @@ static const char *queue_field(const cJSON *queues, const char *key, const char 
 	return NULL;
 }
 
+/* Whether a ClusterQueue manifest creates the queue key in the cluster of
+ * r (written by its name, or by the live UUID). */
+static bool queue_declared(const cf_resource_set *set, const cf_resource *r, const cJSON *api, const char *key)
+{
+	return cf_bk_queue_declared(set, r->name, key) || (api && cf_bk_queue_declared(set, str(api, "id"), key));
+}
+
 /* The live default queue's key beside its id; a desired key the cluster
- * lacks is a plan error (an API create makes no queue: docs Create). */
-static int default_queue(cJSON *api, cf_bk_conn *c, const cf_resource *r, cf_diags *diags, cf_error *err)
+ * lacks, and no ClusterQueue manifest creates, is a plan error (an API
+ * create makes no queue: docs Create). */
+static int default_queue(cJSON *api, cf_bk_conn *c, const cf_resource_set *set, const cf_resource *r,
+			 cf_diags *diags, cf_error *err)
 {
 	const char *want = cJSON_GetStringValue(cf_json_path(r->doc, "spec.default_queue"));
 	cJSON *queues = NULL;
@@ -149,7 +158,7 @@ static int default_queue(cJSON *api, cf_bk_conn *c, const cf_resource *r, cf_dia
 	const char *key = api ? queue_field(queues, "id", str(api, "default_queue_id"), "key") : NULL;
 	if (api)
 		cJSON_AddItemToObject(api, "default_queue", key ? cJSON_CreateString(key) : cJSON_CreateNull());
-	if (want && !queue_field(queues, "key", want, "id"))
+	if (want && !queue_field(queues, "key", want, "id") && !queue_declared(set, r, api, want))
 		cf_resource_diag(diags, r, "spec.default_queue", "spec.default_queue: cluster '%s' has no queue '%s'",
 				 r->name, want);
 	cJSON_Delete(queues);
@@ -173,7 +182,7 @@ static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, c
 		const cJSON *hit = match(r, clusters, diags);
 		cJSON *api = hit ? cJSON_Duplicate(hit, 1) : NULL;
 		if (!r->absent)
-			rc = default_queue(api, c, r, diags, err);
+			rc = default_queue(api, c, set, r, diags, err);
 		if (api) /* clusters never pruned: only the managed ones are added */
 			cf_live_add(live, set, &cf_bk_cluster_kind, r->address, str(hit, "id"), NULL, str(hit, "name"), api);
 	}
@@ -257,8 +266,10 @@ static int create(cf_apply_ctx *ctx, cf_bk_conn *c, const cf_change *ch, cf_erro
 	return rc;
 }
 
-/* The changed fields; default_queue becomes the queue's UUID. */
-static int update(cf_bk_conn *c, const cf_change *ch, cf_error *err)
+/* The changed fields; default_queue becomes the queue's UUID, or waits
+ * for the queue's create (queue_api.c make_default) when a ClusterQueue
+ * manifest creates it later in this run. Nothing left: no request. */
+static int update(cf_apply_ctx *ctx, cf_bk_conn *c, const cf_change *ch, cf_error *err)
 {
 	cJSON *b = cJSON_CreateObject(), *answer = NULL;
 	int rc = CF_OK;
@@ -271,7 +282,8 @@ static int update(cf_bk_conn *c, const cf_change *ch, cf_error *err)
 			const char *want = cJSON_GetStringValue(cf_json_path(ch->res->doc, "spec.default_queue"));
 			rc = queues_of(&queues, c, ch->id, err);
 			const char *qid = rc == CF_OK ? queue_field(queues, "key", want, "id") : NULL;
-			if (rc == CF_OK && !qid)
+			/* a queue a ClusterQueue manifest creates is made the default by its create */
+			if (rc == CF_OK && !qid && !queue_declared(ctx->live->set, ch->res, NULL, want))
 				rc = cf_error_set(err, CF_ENOTFOUND, "%s: the cluster has no queue '%s'", ch->address, want);
 			else if (qid)
 				cJSON_AddStringToObject(b, "default_queue_id", qid);
@@ -281,7 +293,7 @@ static int update(cf_bk_conn *c, const cf_change *ch, cf_error *err)
 		}
 	}
 	char *text = cJSON_PrintUnformatted(b), *e = cf_http_escape(ch->id), *p = cf_bk_path(c, "/clusters/%s", e);
-	if (rc == CF_OK) /* docs Update: PUT */
+	if (rc == CF_OK && b->child) /* docs Update: PUT */
 		rc = cf_http_request(&answer, c->base.impl, "PUT", CF_HTTP_IDEMPOTENT, text, p, err);
 	cJSON_Delete(answer);
 	cJSON_Delete(b);
@@ -298,7 +310,7 @@ static int apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 	if (ch->action == CF_CREATE)
 		return create(ctx, c, ch, err);
 	if (ch->action == CF_UPDATE)
-		return update(c, ch, err);
+		return update(ctx, c, ch, err);
 	char *e = cf_http_escape(ch->id), *path = cf_bk_path(c, "/clusters/%s", e);
 	int rc = cf_http_delete(c->base.impl, path, err); /* docs Delete: 204; 404 is done */
 	free(path);

@@ -1,0 +1,332 @@
+/*
+ * The Buildkite ClusterAgentToken kind end to end: the real ciform binary
+ * against `ciform-sandbox --api buildkite`: validate's checks at
+ * FILE:LINE:COLUMN, the exact create and update requests, the value kept in
+ * a 0600 file and never printed, renames moving that file, adopted and lost
+ * tokens, expiry rules, the prune scope, export round trips, and failing
+ * requests without duplicates.
+ */
+#include "tests/e2e/scene.h"
+#include "reconciler/diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CL1 "01900000-0000-4000-8000-000000000001"
+#define CL2 "01900000-0000-4000-8000-000000000002"
+#define Q1 "01910000-0000-4000-8000-000000000001"
+#define Q2 "01910000-0000-4000-8000-000000000002"
+#define SEED(clusters, rest) "{\"buildkite\": {\"organization\": \"acme\", \"clusters\": [" clusters "]" rest "}}"
+
+typedef struct bk {
+	fx_sandbox sb;
+	char url_env[200], state_env[600];
+	const char *env[8];
+} bk;
+
+static void bk_up(bk *b, const char *seed, const char *const *args)
+{
+	memset(b, 0, sizeof(*b));
+	fx_enter_tmpdir();
+	fx_write("seed.json", seed);
+	const char *a[16] = {"--api", "buildkite", "--seed", "seed.json", "--record", "requests.jsonl"};
+	size_t n = 6;
+	for (size_t i = 0; args && args[i] && n < 15; i++)
+		a[n++] = args[i];
+	fx_sandbox_start(&b->sb, a);
+	snprintf(b->url_env, sizeof(b->url_env), "BUILDKITE_API_URL=%s", b->sb.url);
+	b->env[0] = b->url_env;
+	b->env[1] = "BUILDKITE_ORGANIZATION_SLUG=acme";
+	b->env[2] = "BUILDKITE_API_TOKEN=" TEST_TOKEN;
+	b->env[3] = "SEMAPHORE_API_TOKEN";
+	b->env[4] = "SEMAPHORE_ORG_URL";
+	char cwd[512];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(b->state_env, sizeof(b->state_env), "XDG_STATE_HOME=%s/state", cwd); /* the token directory's parent */
+	b->env[5] = b->state_env;
+}
+
+static void bk_down(bk *b)
+{
+	fx_sandbox_stop(&b->sb);
+	fx_leave_tmpdir();
+}
+
+static fx_result run(bk *b, const char *const *args)
+{
+	return fx_ciform(args, b->env, NULL);
+}
+
+/* The bodies of every recorded request with this method and path, joined by newlines. */
+static char *bodies(const char *method, const char *path)
+{
+	FILE *f = fopen("requests.jsonl", "r");
+	assert_non_null(f);
+	char line[1 << 16];
+	char *out = cf_xstrdup("");
+	while (fgets(line, sizeof(line), f)) {
+		cJSON *r = cJSON_Parse(line);
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(r, "method"));
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(r, "path"));
+		if (m && p && !strcmp(m, method) && !strcmp(p, path)) {
+			char *t = cJSON_PrintUnformatted(cJSON_GetObjectItem(r, "body"));
+			char *joined = cf_xasprintf("%s%s%s", out, *out ? "\n" : "", t);
+			free(out);
+			free(t);
+			out = joined;
+		}
+		cJSON_Delete(r);
+	}
+	fclose(f);
+	return out;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = cf_xcalloc(1, 1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void expect_body(const char *method, const char *path, const char *want)
+{
+	char *got = bodies(method, path);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void expect(bk *b, const char *const *args, int rc, const char *out_has, const char *err_has)
+{
+	fx_result r = run(b, args);
+	if (out_has && !fx_contains(r.out, out_has))
+		fail_msg("wanted %s in: %s", out_has, r.out);
+	if (err_has && !fx_contains(r.err, err_has))
+		fail_msg("wanted %s in: %s", err_has, r.err);
+	if (r.rc != rc)
+		fail_msg("exit %d, wanted %d: %s%s", r.rc, rc, r.out, r.err);
+	fx_result_free(&r);
+}
+
+
+
+#define LINUX "{\"id\": \"" CL1 "\", \"name\": \"linux\"}"
+#define MACOS "{\"id\": \"" CL2 "\", \"name\": \"macos\"}"
+#define T1 "01920000-0000-4000-8000-000000000001"
+#define TOK(id, cl, desc, rest) "{\"id\": \"" id "\", \"cluster_id\": \"" cl "\", \"description\": \"" desc "\", " \
+	"\"created_at\": \"2026-01-01T00:00:00Z\"" rest "}"
+#define TOKENS(...) ", \"agent_tokens\": [" __VA_ARGS__ "]"
+#define TOKEN(meta, spec) "apiVersion: buildkite/v1\nkind: ClusterAgentToken\nmetadata: " meta "\nspec: " spec "\n"
+#define TPATH "/v2/organizations/acme/clusters/" CL1 "/tokens"
+#define DIR "state/ciform/registration-tokens"
+
+static void test_a_bad_cidr_and_a_bad_expiry_are_refused_at_their_positions(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{allowed_ip_addresses: [10.0.0.0/33]}"));
+	fx_result r = fx_ciform(ARGS("validate", "t.yaml"), NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	if (!fx_contains(r.err, "t.yaml:4:31: spec.allowed_ip_addresses[0]: must be an IPv4 CIDR"))
+		fail_msg("%s", r.err);
+	fx_result_free(&r);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{expires_at: next year}"));
+	r = fx_ciform(ARGS("validate", "t.yaml"), NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	if (!fx_contains(r.err, "t.yaml:4:20: spec.expires_at: must be an RFC 3339 time"))
+		fail_msg("%s", r.err);
+	fx_result_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_two_descriptions_sharing_one_token_file_are_refused(void **state)
+{
+	(void)state;
+	fx_enter_tmpdir();
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s prod}", "{}") "---\n"
+			   TOKEN("{cluster: linux, description: k8s_prod}", "{}"));
+	fx_result r = fx_ciform(ARGS("validate", "t.yaml"), NULL, NULL);
+	assert_int_equal(r.rc, 1);
+	if (!fx_contains(r.err, "its token file linux/k8s_prod.token is also ClusterAgentToken/linux/k8s prod's"))
+		fail_msg("%s", r.err);
+	fx_result_free(&r);
+	fx_leave_tmpdir();
+}
+
+static void test_a_create_posts_the_fields_and_keeps_the_value_in_a_private_file_only(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ""), NULL);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s prod agents}",
+				 "{allowed_ip_addresses: [10.0.0.0/16, 192.168.0.0/24], expires_at: \"2099-01-01T00:00:00Z\"}"));
+	fx_result r = run(&b, ARGS("apply", "--yes", "t.yaml"));
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "agent token written to"));
+	expect_body("POST", TPATH, "{\"description\":\"k8s prod agents\",\"allowed_ip_addresses\":\"10.0.0.0/16 "
+		    "192.168.0.0/24\",\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+	char *value = slurp(DIR "/linux/k8s_prod_agents.token");
+	value[strcspn(value, "\n")] = '\0';
+	assert_true(strlen(value) > 20);
+	assert_false(fx_contains(r.out, value) || fx_contains(r.err, value));
+	struct stat st;
+	assert_int_equal(stat(DIR "/linux/k8s_prod_agents.token", &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_not_equal(stat(DIR "/linux/k8s_prod_agents.token.pending", &st), 0);
+	free(value);
+	fx_result_free(&r);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s prod agents}",
+				 "{allowed_ip_addresses: [192.168.0.0/24, 10.0.0.0/16], expires_at: \"2099-01-01T01:00:00+01:00\"}"));
+	expect(&b, ARGS("drift", "t.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_an_update_patches_the_cidrs_as_one_string(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "k8s", ", \"allowed_ip_addresses\": \"10.0.0.0/16\""))), NULL);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{allowed_ip_addresses: [10.0.0.0/16, 10.1.0.0/16]}"));
+	expect(&b, ARGS("drift", "t.yaml"), 2, "spec.allowed_ip_addresses", NULL);
+	expect(&b, ARGS("apply", "--yes", "t.yaml"), 0, NULL, NULL);
+	expect_body("PATCH", TPATH "/" T1, "{\"allowed_ip_addresses\":\"10.0.0.0/16 10.1.0.0/16\"}");
+	expect(&b, ARGS("drift", "t.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_renamed_from_redescribes_the_token_and_moves_its_file(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "old", ""))), NULL);
+	assert_int_equal(system("mkdir -p " DIR "/linux && printf 'v\\n' > " DIR "/linux/old.token"), 0);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: new, renamed_from: [old]}", "{}"));
+	expect(&b, ARGS("plan", "t.yaml"), 0, "metadata.description: \"old\" -> \"new\"", NULL);
+	expect(&b, ARGS("apply", "--yes", "t.yaml"), 0, "agent token moved to", NULL);
+	expect_body("PATCH", TPATH "/" T1, "{\"description\":\"new\"}");
+	char *v = slurp(DIR "/linux/new.token");
+	assert_string_equal(v, "v\n");
+	free(v);
+	expect(&b, ARGS("drift", "t.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_a_live_token_without_its_file_is_adopted_and_listed_unverifiable(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "k8s", ""))), NULL);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{}"));
+	expect(&b, ARGS("plan", "t.yaml"), 0, "adopted: its value is not available here", NULL);
+	expect(&b, ARGS("plan", "t.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_a_lost_value_revokes_the_token_and_creates_it_again(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "k8s", ""))), NULL);
+	/* a marker from before the live token's created_at (2026-01-01): the create landed, the value did not */
+	assert_int_equal(system("mkdir -p " DIR "/linux && : > " DIR "/linux/k8s.token.pending && "
+				"touch -d 2025-12-31T00:00:00Z " DIR "/linux/k8s.token.pending"), 0);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{}"));
+	expect(&b, ARGS("plan", "t.yaml"), 0, "lost: an earlier apply created it", NULL);
+	expect(&b, ARGS("apply", "--yes", "t.yaml"), 0, NULL, NULL);
+	expect_body("DELETE", TPATH "/" T1, "null");
+	expect_body("POST", TPATH, "{\"description\":\"k8s\"}");
+	struct stat st;
+	assert_int_equal(stat(DIR "/linux/k8s.token", &st), 0);
+	expect(&b, ARGS("plan", "t.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_a_changed_or_past_expiry_is_a_plan_error(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "k8s", ", \"expires_at\": \"2099-01-01T00:00:00Z\""))), NULL);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{expires_at: \"2098-01-01T00:00:00Z\"}"));
+	expect(&b, ARGS("plan", "t.yaml"), 1, NULL, "spec.expires_at: a live token's expiry cannot change");
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: new}", "{expires_at: \"2001-01-01T00:00:00Z\"}"));
+	expect(&b, ARGS("plan", "t.yaml"), 1, NULL, "t.yaml:4:20: spec.expires_at: '2001-01-01T00:00:00Z' is not in the future");
+	bk_down(&b);
+}
+
+static void test_prune_revokes_the_other_tokens_of_a_cluster_with_a_token_manifest_only(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX ", " MACOS, TOKENS(TOK(T1, CL1, "stray", "") ", " TOK("t2", CL2, "mac", ""))), NULL);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{}"));
+	fx_result r = run(&b, ARGS("plan", "--prune", "t.yaml"));
+	assert_int_equal(r.rc, 0);
+	if (!fx_contains(r.out, "ClusterAgentToken/linux/stray (delete)") ||
+	    !fx_contains(r.out, "revoked: agents using it can no longer connect"))
+		fail_msg("%s", r.out);
+	assert_false(fx_contains(r.out, "mac"));
+	fx_result_free(&r);
+	expect(&b, ARGS("apply", "--yes", "--prune", "t.yaml"), 0, NULL, NULL);
+	expect_body("DELETE", TPATH "/" T1, "null");
+	expect(&b, ARGS("plan", "--prune", "t.yaml"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_exported_tokens_carry_no_value_and_plan_as_unchanged(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "k8s agents", ", \"allowed_ip_addresses\": \"10.0.0.0/16\""))), NULL);
+	assert_int_equal(system("mkdir -p " DIR "/linux && printf 'v\\n' > " DIR "/linux/k8s_agents.token"), 0);
+	fx_result r = run(&b, ARGS("export", "--cluster", "linux", "--dir", "out"));
+	assert_int_equal(r.rc, 0);
+	fx_result_free(&r);
+	char *text = slurp("out/clusters/token-" T1 ".yaml");
+	assert_true(fx_contains(text, "description: k8s agents"));
+	assert_true(fx_contains(text, "10.0.0.0/16"));
+	assert_false(fx_contains(text, "token:"));
+	free(text);
+	expect(&b, ARGS("drift", "out"), 0, "No changes.", NULL);
+	bk_down(&b);
+}
+
+static void test_token_creates_under_failing_requests_converge_without_duplicates(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, ""), ARGS("--fail-every", "3", "--state", "state.json"));
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: a}", "{}") "---\n" TOKEN("{cluster: linux, description: b}", "{}"));
+	expect(&b, ARGS("apply", "--yes", "t.yaml"), 0, NULL, NULL);
+	expect(&b, ARGS("plan", "t.yaml"), 0, "No changes.", NULL);
+	fx_sandbox_stop(&b.sb);
+	char *text = slurp("state.json");
+	cJSON *st = cJSON_Parse(text);
+	assert_int_equal(cJSON_GetArraySize(cf_json_path(st, "buildkite.agent_tokens")), 2);
+	cJSON_Delete(st);
+	free(text);
+	bk_down(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_bad_cidr_and_a_bad_expiry_are_refused_at_their_positions),
+		cmocka_unit_test(test_two_descriptions_sharing_one_token_file_are_refused),
+		cmocka_unit_test(test_a_create_posts_the_fields_and_keeps_the_value_in_a_private_file_only),
+		cmocka_unit_test(test_an_update_patches_the_cidrs_as_one_string),
+		cmocka_unit_test(test_renamed_from_redescribes_the_token_and_moves_its_file),
+		cmocka_unit_test(test_a_live_token_without_its_file_is_adopted_and_listed_unverifiable),
+		cmocka_unit_test(test_a_lost_value_revokes_the_token_and_creates_it_again),
+		cmocka_unit_test(test_a_changed_or_past_expiry_is_a_plan_error),
+		cmocka_unit_test(test_prune_revokes_the_other_tokens_of_a_cluster_with_a_token_manifest_only),
+		cmocka_unit_test(test_exported_tokens_carry_no_value_and_plan_as_unchanged),
+		cmocka_unit_test(test_token_creates_under_failing_requests_converge_without_duplicates),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
