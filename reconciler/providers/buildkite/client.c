@@ -8,6 +8,7 @@
  * come from GET /v2/access-token, which needs none (docs access_token.md).
  */
 #include "reconciler/providers/buildkite/bk.h"
+#include "reconciler/providers/buildkite/export.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,4 +182,37 @@ void cf_bk_clusters_forget(cf_bk_conn *c)
 {
 	cJSON_Delete(c->clusters);
 	c->clusters = NULL;
+}
+
+int cf_bk_clusters_named(const cJSON *clusters, const char *name)
+{
+	int n = 0;
+	const cJSON *cl;
+	cJSON_ArrayForEach(cl, clusters)
+		n += !strcmp(cf_bk_str(cl, "name"), name);
+	return n;
+}
+
+int cf_bk_export_each_cluster(cf_export *out, const void *vctx,
+			      int (*one)(cf_export *out, cf_bk_conn *c, const cJSON *clusters, const cJSON *cl,
+					 cf_error *err),
+			      cf_error *err)
+{
+	const cf_bk_export_ctx *ctx = vctx;
+	const cJSON *clusters = NULL, *cl;
+	int rc = cf_bk_clusters(&clusters, ctx->c, err);
+	cJSON_ArrayForEach(cl, (rc == CF_OK && ctx->scope->all ? clusters : NULL))
+		if (rc == CF_OK && cf_bk_clusters_named(clusters, cf_bk_str(cl, "name")) == 1)
+			rc = one(out, ctx->c, clusters, cl, err);
+	for (size_t i = 0; rc == CF_OK && ctx->scope->extra && ctx->scope->extra[i]; i++) {
+		const char *ref = ctx->scope->extra[i];
+		if (strncmp(ref, "cluster=", 8) != 0)
+			continue;
+		cJSON_ArrayForEach(cl, clusters)
+			if (rc == CF_OK && (!strcmp(cf_bk_str(cl, "id"), ref + 8) ||
+					    (!strcmp(cf_bk_str(cl, "name"), ref + 8) &&
+					     cf_bk_clusters_named(clusters, ref + 8) == 1)))
+				rc = one(out, ctx->c, clusters, cl, err);
+	}
+	return rc;
 }

@@ -251,20 +251,11 @@ static cJSON *queue_doc(const char *cluster, const cJSON *q)
 	return doc;
 }
 
-static int count_named(const cJSON *clusters, const char *name)
-{
-	int n = 0;
-	const cJSON *cl;
-	cJSON_ArrayForEach(cl, clusters)
-		n += !strcmp(str(cl, "name"), name);
-	return n;
-}
-
 /* A cluster's queues, beside the cluster's own file (cluster.c): by name
  * when it is unique and file-safe, else by UUID. */
 static int export_cluster(cf_export *out, cf_bk_conn *c, const cJSON *clusters, const cJSON *cl, cf_error *err)
 {
-	bool by_name = count_named(clusters, str(cl, "name")) == 1;
+	bool by_name = cf_bk_clusters_named(clusters, str(cl, "name")) == 1;
 	const char *ref = by_name ? str(cl, "name") : str(cl, "id");
 	bool safe = cf_schema_matches("[A-Za-z0-9._-]{1,100}", ref);
 	cJSON *queues = NULL;
@@ -286,20 +277,5 @@ static int export_cluster(cf_export *out, cf_bk_conn *c, const cJSON *clusters, 
  * references were refused by the Cluster kind's export, which runs first. */
 int cf_bk_queue_export(cf_export *out, const void *vctx, cf_error *err)
 {
-	const cf_bk_export_ctx *ctx = vctx;
-	const cJSON *clusters = NULL, *cl;
-	int rc = cf_bk_clusters(&clusters, ctx->c, err);
-	cJSON_ArrayForEach(cl, (rc == CF_OK && ctx->scope->all ? clusters : NULL))
-		if (rc == CF_OK && count_named(clusters, str(cl, "name")) == 1)
-			rc = export_cluster(out, ctx->c, clusters, cl, err);
-	for (size_t i = 0; rc == CF_OK && ctx->scope->extra && ctx->scope->extra[i]; i++) {
-		const char *ref = ctx->scope->extra[i];
-		if (strncmp(ref, "cluster=", 8) != 0)
-			continue;
-		cJSON_ArrayForEach(cl, clusters)
-			if (rc == CF_OK && (!strcmp(str(cl, "id"), ref + 8) ||
-					    (!strcmp(str(cl, "name"), ref + 8) && count_named(clusters, ref + 8) == 1)))
-				rc = export_cluster(out, ctx->c, clusters, cl, err);
-	}
-	return rc;
+	return cf_bk_export_each_cluster(out, vctx, export_cluster, err);
 }

@@ -163,19 +163,10 @@ int cf_bk_secret_preflight(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err
 
 /* ---- export ---- */
 
-static int count_named(const cJSON *clusters, const char *name)
-{
-	int n = 0;
-	const cJSON *cl;
-	cJSON_ArrayForEach(cl, clusters)
-		n += !strcmp(str(cl, "name"), name);
-	return n;
-}
-
 /* A cluster's secrets, without values: they plan as unchanged. */
 static int export_cluster(cf_export *out, cf_bk_conn *c, const cJSON *clusters, const cJSON *cl, cf_error *err)
 {
-	const char *ref = count_named(clusters, str(cl, "name")) == 1 ? str(cl, "name") : str(cl, "id");
+	const char *ref = cf_bk_clusters_named(clusters, str(cl, "name")) == 1 ? str(cl, "name") : str(cl, "id");
 	bool safe = cf_schema_matches("[A-Za-z0-9._-]{1,100}", ref);
 	cJSON *secrets = NULL;
 	char *e = cf_http_escape(str(cl, "id")), *path = cf_bk_path(c, "/clusters/%s/secrets", e);
@@ -205,20 +196,5 @@ static int export_cluster(cf_export *out, cf_bk_conn *c, const cJSON *clusters, 
 
 int cf_bk_secret_export(cf_export *out, const void *vctx, cf_error *err)
 {
-	const cf_bk_export_ctx *ctx = vctx;
-	const cJSON *clusters = NULL, *cl;
-	int rc = cf_bk_clusters(&clusters, ctx->c, err);
-	cJSON_ArrayForEach(cl, (rc == CF_OK && ctx->scope->all ? clusters : NULL))
-		if (rc == CF_OK && count_named(clusters, str(cl, "name")) == 1)
-			rc = export_cluster(out, ctx->c, clusters, cl, err);
-	for (size_t i = 0; rc == CF_OK && ctx->scope->extra && ctx->scope->extra[i]; i++) {
-		const char *ref = ctx->scope->extra[i];
-		if (strncmp(ref, "cluster=", 8) != 0)
-			continue;
-		cJSON_ArrayForEach(cl, clusters)
-			if (rc == CF_OK && (!strcmp(str(cl, "id"), ref + 8) ||
-					    (!strcmp(str(cl, "name"), ref + 8) && count_named(clusters, ref + 8) == 1)))
-				rc = export_cluster(out, ctx->c, clusters, cl, err);
-	}
-	return rc;
+	return cf_bk_export_each_cluster(out, vctx, export_cluster, err);
 }
