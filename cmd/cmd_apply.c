@@ -146,7 +146,8 @@ static int carry_out(cf_session *s, plan_args *a, bool json, FILE *human)
 {
 	cf_apply_opts opts = {.token_dir = a->token_dir, .wait_timeout_ms = a->wait_timeout_ms,
 			      .progress = cli_apply_progress, .ud = human, .stop = &stop_signal,
-			      .parallelism = s->parallelism, .allow_replace = a->replace_secrets};
+			      .parallelism = s->parallelism, .allow_replace = a->replace_secrets,
+			      .trace = a->session.trace, .trace_ud = a->session.trace_ud};
 	cf_apply_ctx ctx = {.conns = s->conns, .live = s->live, .opts = &opts};
 	cf_apply_result res;
 	cf_error err = {0};

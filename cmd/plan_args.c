@@ -108,25 +108,25 @@ static void progress(void *ud, unsigned long answers)
 }
 
 /* --debug: one line per attempt of each request. Method, path and status
- * only: headers carry the token, bodies the secrets. */
+ * only: headers carry the token, bodies the secrets. Apply's workers trace
+ * from their threads: each line goes out in one write. */
 static void trace(void *ud, const cf_trace *t)
 {
 	bool *shown = ud;
-	if (shown && *shown) { /* the progress line is open: end it first */
-		fputc('\n', stderr);
-		*shown = false;
-	}
-	fprintf(stderr, "ciform: debug: %s %s -> ", t->method, t->path);
+	char line[2560], what[160];
 	if (t->status)
-		fprintf(stderr, "%ld", t->status);
+		snprintf(what, sizeof(what), "%ld", t->status);
 	else
-		fprintf(stderr, "no answer (%s)", t->failure ? t->failure : "failed");
-	fprintf(stderr, " in %ld ms", t->ms);
+		snprintf(what, sizeof(what), "no answer (%s)", t->failure ? t->failure : "failed");
+	char attempt[32] = "";
 	if (t->attempt > 1)
-		fprintf(stderr, " (attempt %d)", t->attempt);
-	if (t->retrying)
-		fputs(", will retry", stderr);
-	fputc('\n', stderr);
+		snprintf(attempt, sizeof(attempt), " (attempt %d)", t->attempt);
+	snprintf(line, sizeof(line), "%sciform: debug: %s %s -> %s in %ld ms%s%s\n",
+		 shown && *shown ? "\n" : "", t->method, t->path, what, t->ms, attempt,
+		 t->retrying ? ", will retry" : "");
+	if (shown) /* the progress line is open: the line above ended it */
+		*shown = false;
+	fputs(line, stderr);
 	fflush(stderr);
 }
 

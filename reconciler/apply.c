@@ -137,6 +137,7 @@ static int use_conn(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 		int rc = p->clone(&ctx->own[i], shared, err);
 		if (rc != CF_OK)
 			return rc;
+		p->on_trace(ctx->own[i], ctx->opts->trace, ctx->opts->trace_ud); /* --debug sees workers too */
 	}
 	ctx->conn = ctx->own[i];
 	return CF_OK;

@@ -39,6 +39,10 @@ typedef struct cf_apply_opts {
 	/* Carry out replacements (plan.h cf_change.replace); else a plan with
 	 * one is refused before anything is changed (CF_EUSAGE). */
 	bool allow_replace;
+	/* Traces the requests of the workers' own connections, as the session's
+	 * are (provider.h on_trace); NULL: none. Called from several threads. */
+	void (*trace)(void *ud, const cf_trace *t);
+	void *trace_ud;
 } cf_apply_opts;
 
 typedef struct cf_apply_ctx {

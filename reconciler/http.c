@@ -4,6 +4,7 @@
  * way is put back with a time before which it may not start again.
  */
 #include "reconciler/http.h"
+#include "reconciler/http_headers.h"
 
 #include <curl/curl.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@ struct cf_http_client {
 	void (*on_trace)(void *ud, const cf_trace *t);
 	void *trace_ud;
 	unsigned int seed;
+	cf_http_quota quota[2]; /* RateLimit-* (the organisation's) and RateLimit-User-* */
 };
 
 static long long now_ms(void)
@@ -63,6 +65,7 @@ int cf_http_client_new(cf_http_client **out, const cf_http_config *cfg, cf_error
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)cfg->parallelism);
 	c->auth_header = cf_xasprintf("%s%s", cfg->auth_prefix ? cfg->auth_prefix : "Authorization: Bearer ", cfg->token);
 	c->seed = (unsigned int)now_ms();
+	c->quota[0].remaining = c->quota[1].remaining = -1;
 	*out = c;
 	return CF_OK;
 }
@@ -133,6 +136,7 @@ void cf_http_call_clear(cf_http_call *call)
 	free(call->body);
 	free(call->error);
 	free(call->resp);
+	free(call->link_next);
 	cJSON_Delete(call->json);
 	memset(call, 0, sizeof(*call));
 }
@@ -205,15 +209,34 @@ static void start(cf_http_client *c, cf_http_call *call)
 	curl_multi_add_handle(c->multi, e);
 }
 
+/* The words of an error body shaped {"message": "..."}, {"error": "..."}
+ * or {"error": {"title", "detail"}} ("title: detail"), or NULL. */
+static char *error_words(const cJSON *j)
+{
+	const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	if (!msg)
+		msg = cJSON_GetStringValue(e);
+	if (msg)
+		return cf_xstrdup(msg);
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "title"));
+	const char *detail = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "detail"));
+	if (title && detail && *detail)
+		return cf_xasprintf("%s: %s", title, detail);
+	return title || detail ? cf_xstrdup(title ? title : detail) : NULL;
+}
+
 /* The server's own words, however it shaped them, with the token (should a
  * server ever echo it) blotted out and control characters made spaces: APIs
- * answer a JSON-encoded string, plain text, or {"message": ...} (each
- * provider's docs say which of its servers does what). */
+ * answer a JSON-encoded string, plain text, {"message": ...}, {"error": ...}
+ * or {"error": {title, detail}} (each provider's docs page says which of
+ * its APIs answers which, with the evidence). */
 static char *excerpt(const cf_http_client *c, const char *body)
 {
 	cJSON *j = body ? cJSON_Parse(body) : NULL;
-	const char *msg = cJSON_GetStringValue(cJSON_IsString(j) ? j : cJSON_GetObjectItemCaseSensitive(j, "message"));
-	char *out = cf_xstrndup(msg ? msg : body ? body : "", EXCERPT_CHARS);
+	char *words = cJSON_IsString(j) ? cf_xstrdup(j->valuestring) : error_words(j);
+	char *out = cf_xstrndup(words ? words : body ? body : "", EXCERPT_CHARS);
+	free(words);
 	cJSON_Delete(j);
 	for (char *p = out; *p; p++)
 		if ((unsigned char)*p < 0x20)
@@ -261,16 +284,50 @@ static long backoff_ms(cf_http_client *c, const cf_http_call *call)
 	return d / 2 + (long)(rand_r(&c->seed) % (unsigned)(d / 2 + 1)); /* jitter: half to full */
 }
 
-static void read_headers(cf_http_call *call, CURL *e)
+/* A header's value from the last response of e, or NULL. */
+static const char *header(CURL *e, const char *name)
 {
 	struct curl_header *h = NULL;
-	if (curl_easy_header(e, "x-has-more", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
-		call->has_more = strcmp(h->value, "true") == 0;
+	return curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK ? h->value : NULL;
+}
+
+static void read_headers(cf_http_client *c, cf_http_call *call, CURL *e)
+{
+	const char *more = header(e, "x-has-more");
+	if (more)
+		call->has_more = strcmp(more, "true") == 0;
 	call->retry_after_ms = 0;
-	if (curl_easy_header(e, "retry-after", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
-		long secs = strtol(h->value, NULL, 10);
+	const char *ra = header(e, "retry-after");
+	if (ra) {
+		long secs = strtol(ra, NULL, 10);
 		call->retry_after_ms = secs > 0 && secs < 3600 ? secs * 1000 : 0;
 	}
+	free(call->link_next);
+	call->link_next = cf_http_link_next(header(e, "link"), c->cfg.base_url, &call->link_elsewhere);
+	if (!c->cfg.rate_limit_headers)
+		return;
+	long long now = now_ms();
+	const char *reset = header(e, "ratelimit-reset"), *user_reset = header(e, "ratelimit-user-reset");
+	cf_http_quota_note(&c->quota[0], header(e, "ratelimit-remaining"), reset, now);
+	cf_http_quota_note(&c->quota[1], header(e, "ratelimit-user-remaining"), user_reset, now);
+	if (call->status == 429) { /* the longest of the resets and Retry-After, capped */
+		const char *secs[] = {reset, user_reset, ra, NULL};
+		call->retry_after_ms = cf_http_429_wait_ms(secs, 3);
+	}
+}
+
+/* The 429 body's "reset" ({message, scope, limit, current, reset}, seconds)
+ * when it asks for longer than the headers did. */
+static void body_reset(cf_http_call *call)
+{
+	cJSON *j = call->resp ? cJSON_Parse(call->resp) : NULL;
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reset");
+	if (cJSON_IsNumber(r) && r->valuedouble > 0) {
+		double ms = r->valuedouble * 1000 > CF_HTTP_MAX_429_WAIT_MS ? CF_HTTP_MAX_429_WAIT_MS : r->valuedouble * 1000;
+		if ((long)ms > call->retry_after_ms)
+			call->retry_after_ms = (long)ms;
+	}
+	cJSON_Delete(j);
 }
 
 /* A transfer ended: decide between done and once more. True when done. */
@@ -278,7 +335,7 @@ static bool settle(cf_http_client *c, cf_http_call *call, CURLcode cc)
 {
 	CURL *e = call->easy;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &call->status);
-	read_headers(call, e);
+	read_headers(c, call, e);
 	curl_multi_remove_handle(c->multi, e);
 	curl_easy_cleanup(e);
 	curl_slist_free_all(call->headers);
@@ -325,6 +382,10 @@ static bool settle(cf_http_client *c, cf_http_call *call, CURLcode cc)
 	} else {
 		char *ex = excerpt(c, call->resp);
 		call->retryable = retryable_status(call->status);
+		if (call->status == 429 && c->cfg.rate_limit_headers)
+			body_reset(call);
+		/* a 429 was refused before anything was done, where the provider says so */
+		idem = idem || (call->status == 429 && c->cfg.retry_429_writes);
 		fail(c, call, call->status == 401 ? CF_EAUTH : call->status == 404 ? CF_ENOTFOUND : CF_EAPI, ex);
 		free(ex);
 	}
@@ -379,6 +440,12 @@ static size_t reap(cf_http_client *c, cf_http_call *calls, bool *busy, bool *ove
 	return finished;
 }
 
+/* When the next request may start (now, unless an announced quota is spent). */
+static long long pace(cf_http_client *c, size_t in_flight, long long now)
+{
+	return c->cfg.rate_limit_headers ? cf_http_quota_next_start(c->quota, 2, in_flight, now) : now;
+}
+
 int cf_http_run(cf_http_client *c, cf_http_call *calls, size_t n, cf_error *err)
 {
 	size_t done = 0, in_flight = 0;
@@ -389,9 +456,10 @@ int cf_http_run(cf_http_client *c, cf_http_call *calls, size_t n, cf_error *err)
 	bool *busy = cf_xcalloc(n + 1, sizeof(bool)), *over = cf_xcalloc(n + 1, sizeof(bool));
 	while (done < n) {
 		long long now = now_ms();
+		long long paced = pace(c, in_flight, now);
 		while (lo < n && over[lo])
 			lo++;
-		for (size_t i = lo; i < n && in_flight < (size_t)c->cfg.parallelism; i++) {
+		for (size_t i = lo; i < n && in_flight < (size_t)c->cfg.parallelism && paced <= now; i++) {
 			if (i >= hi)
 				hi = i + 1;
 			if (busy[i] || over[i] || calls[i].not_before_ms > now)
@@ -409,6 +477,7 @@ int cf_http_run(cf_http_client *c, cf_http_call *calls, size_t n, cf_error *err)
 			start(c, &calls[i]);
 			busy[i] = true;
 			in_flight++;
+			paced = pace(c, in_flight, now);
 		}
 		int running = 0;
 		curl_multi_perform(c->multi, &running);
@@ -426,6 +495,8 @@ int cf_http_run(cf_http_client *c, cf_http_call *calls, size_t n, cf_error *err)
 			if (!busy[i] && !over[i] && (slot || calls[i].not_before_ms > now) &&
 			    calls[i].not_before_ms < wake)
 				wake = calls[i].not_before_ms;
+		if (paced > now && wake < paced)
+			wake = paced; /* the quota is spent: nothing starts before its window ends */
 		int timeout = (int)(wake - now_ms());
 		if (timeout < 0)
 			timeout = 0;

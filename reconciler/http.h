@@ -8,9 +8,12 @@
  * carry the token in the provider's auth header and a User-Agent. 429, 502,
  * 503, 504 and transport failures are retried (5 attempts, exponential
  * backoff with jitter, Retry-After honoured) when the request is idempotent
- * (a timeout only once: a server that stalled twice will not answer);
- * anything else is returned as a cf_error naming the method, the path and
- * the status, never the token.
+ * (a timeout only once: a server that stalled twice will not answer), and a
+ * 429 for any method where the provider says a 429 means nothing was done;
+ * anything else is returned as a cf_error naming the method, the path, the
+ * status and the server's own words, never the token. A provider whose
+ * server announces its quota in RateLimit-* headers has requests paced by
+ * them, and its lists may follow the Link header (http_headers.h).
  */
 #ifndef CF_HTTP_H
 #define CF_HTTP_H
@@ -40,6 +43,12 @@ typedef struct cf_http_config {
 	unsigned long max_requests;  /* requests in one run, retries included, default 100,000 */
 	long low_speed_secs;         /* abort an answer that stalls (< 1 byte/s) this long, default 20 */
 	char *context;               /* the vendor CLI's context the settings came from, or NULL */
+	/* RateLimit-Remaining/-Reset and RateLimit-User-* pace the requests (none
+	 * starts while a Remaining is at or below the requests in flight, until
+	 * its reset), and a 429 waits the longest of those resets, the body's
+	 * "reset" and Retry-After, at most 120 s. */
+	bool rate_limit_headers;
+	bool retry_429_writes; /* the server's 429 means nothing was done: any method may be sent again */
 } cf_http_config;
 
 /* Frees what cfg owns (base_url, token, context). */
@@ -78,6 +87,11 @@ typedef struct cf_http_call {
 	long status;     /* HTTP status, 0 when none came */
 	cJSON *json;     /* the parsed body of a 2xx answer */
 	int has_more;    /* x-has-more: 1, 0, or -1 when absent */
+	/* The Link header's rel="next" page as a path after the base URL (never
+	 * print it raw: http_headers.h drops api_key), or NULL on the last page;
+	 * link_elsewhere when the server pointed outside the base URL. */
+	char *link_next;
+	bool link_elsewhere;
 	bool retryable;  /* it failed in a way that an identical retry might not */
 	char *error;     /* message for rc != 0 */
 	/* private */

@@ -89,7 +89,7 @@ static char *bodies(const char *method, const char *path)
 	return out;
 }
 
-static char *slurp(const char *path)
+static inline char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);

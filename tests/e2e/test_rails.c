@@ -268,6 +268,21 @@ static void test_debug_traces_each_request_but_no_header_or_body(void **state)
 	e2e_down(&e);
 }
 
+static void test_debug_traces_the_requests_of_apply_workers_too(void **state)
+{
+	(void)state;
+	e2e e;
+	up(&e, ORG("", "", ""), NULL);
+	/* three creates in one phase: applied by workers on connections of their own */
+	fx_write("t.yaml", TARGET_DOC("web", "a") "---\n" TARGET_DOC("web", "b") "---\n" TARGET_DOC("web", "c"));
+	fx_result r = cf(&e, ARGS("apply", "--yes", "--debug", "--parallelism", "3"));
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(fx_count(r.err, "ciform: debug: POST /deployment_targets?project_id=" P_WEB " -> 200 in "), 3);
+	assert_false(fx_contains(r.err, TEST_TOKEN));
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_a_retried_request_is_traced_once_per_attempt(void **state)
 {
 	(void)state;
@@ -316,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_the_apply_prompt_names_the_organisation_the_context_and_the_counts),
 		cmocka_unit_test(test_unknown_keys_and_kinds_suggest_the_closest_known_name),
 		cmocka_unit_test(test_debug_traces_each_request_but_no_header_or_body),
+		cmocka_unit_test(test_debug_traces_the_requests_of_apply_workers_too),
 		cmocka_unit_test(test_a_retried_request_is_traced_once_per_attempt),
 		cmocka_unit_test(test_every_plan_time_spec_problem_is_reported_in_one_run),
 	};

@@ -126,14 +126,6 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static size_t count(const char *haystack, const char *needle)
-{
-	size_t n = 0;
-	for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 /* Waits (20 s at most, so a broken loop fails rather than hangs) until the
  * file holds needle. */
 static bool wait_for_text(const char *path, const char *needle)
@@ -257,8 +249,8 @@ static void test_each_cycle_is_one_timestamped_summary_line_and_an_unchanged_pla
 	char *first = cf_xasprintf("Z cycle 1 commit %.7s: 1 to create (drift, not applied)\n", sha);
 	assert_true(fx_contains(log, first));
 	assert_true(fx_contains(log, "Z cycle 3 commit "));
-	assert_int_equal(count(log, "Z   + SelfHostedAgentType/s1-one (create)\n"), 1);
-	assert_int_equal(count(log, "Z Plan: 1 to create"), 1);
+	assert_int_equal(fx_count(log, "Z   + SelfHostedAgentType/s1-one (create)\n"), 1);
+	assert_int_equal(fx_count(log, "Z Plan: 1 to create"), 1);
 	assert_true(fx_contains(log, "Z stopping on a signal\n"));
 	cJSON *st = status(); /* the status file is still written every cycle */
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(st, "result")), "drift");
@@ -286,12 +278,12 @@ static void test_a_plan_that_changed_is_printed_again(void **state)
 	stop_loop(pid);
 	char *log = slurp("loop.log");
 	assert_true(every_line_timestamped(log));
-	assert_int_equal(count(log, "Z   + SelfHostedAgentType/s1-one (create)\n"), 1);
-	assert_int_equal(count(log, "Z   + SelfHostedAgentType/s1-two (create)\n"), 1);
-	assert_int_equal(count(log, ": 1 to create (applied)\n"), 2);
+	assert_int_equal(fx_count(log, "Z   + SelfHostedAgentType/s1-one (create)\n"), 1);
+	assert_int_equal(fx_count(log, "Z   + SelfHostedAgentType/s1-two (create)\n"), 1);
+	assert_int_equal(fx_count(log, ": 1 to create (applied)\n"), 2);
 	assert_true(fx_contains(log, "Z SelfHostedAgentType/s1-two: create done\n"));
 	/* "no changes" after each apply: printed the first time only */
-	assert_int_equal(count(log, "Z No changes. Live state matches the specs.\n"), 2);
+	assert_int_equal(fx_count(log, "Z No changes. Live state matches the specs.\n"), 2);
 	free(log);
 	free(one);
 	free(url);
@@ -309,7 +301,7 @@ static void test_verbose_prints_the_plan_every_cycle(void **state)
 	assert_true(wait_for_text("loop.log", "Z cycle 3 commit "));
 	stop_loop(pid);
 	char *log = slurp("loop.log");
-	assert_true(count(log, "Z   + SelfHostedAgentType/s1-one (create)\n") >= 3);
+	assert_true(fx_count(log, "Z   + SelfHostedAgentType/s1-one (create)\n") >= 3);
 	free(log);
 	free(url);
 	e2e_down(&e);
@@ -449,7 +441,7 @@ static void test_a_refused_token_fails_the_cycle_naming_the_variable_not_the_val
 	assert_false(fx_contains(r.out, TOKEN) || fx_contains(r.err, TOKEN));
 	fx_result_free(&r);
 	char *requests = slurp("requests.log");
-	assert_int_equal(count(requests, " bad\n"), 1); /* asked once, not again and again */
+	assert_int_equal(fx_count(requests, " bad\n"), 1); /* asked once, not again and again */
 	free(requests);
 	git_server_down(&g);
 	e2e_down(&e);

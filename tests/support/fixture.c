@@ -100,6 +100,14 @@ int fx_contains(const char *haystack, const char *needle)
 	return haystack && strstr(haystack, needle) != NULL;
 }
 
+size_t fx_count(const char *haystack, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = haystack ? strstr(haystack, needle) : NULL; p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
 static void append(char **buf, size_t *len, const char *data, size_t n)
 {
 	*buf = cf_xrealloc(*buf, *len + n + 1);

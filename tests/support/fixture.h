@@ -43,5 +43,7 @@ void fx_sh(const char *script);
 
 /* True when needle occurs in haystack. */
 int fx_contains(const char *haystack, const char *needle);
+/* How many times needle occurs in haystack (NULL: none). */
+size_t fx_count(const char *haystack, const char *needle);
 
 #endif

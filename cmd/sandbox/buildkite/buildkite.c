@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const default_scopes[] = {
 	"read_pipelines", "write_pipelines", "read_clusters", "write_clusters", "read_secret_details",
@@ -87,19 +88,50 @@ void bkx_header(bkx_call *c, const char *fmt, ...)
 }
 
 /* docs rate_limits.md: every answer carries the organization's and the
- * user's quota (200 and 50 a minute by default). The sandbox never runs
- * out on its own; --throttle-every gives the 429s. */
-static void rate_headers(bkx_call *c)
+ * user's quota for the current window (RateLimit-Remaining/-Limit/-Reset,
+ * the reset in seconds, and their RateLimit-User-* twins); past it, 429 with
+ * {message, scope, limit, current, reset}. Buildkite's 200 and 50 a minute
+ * would make every test wait, so the sandbox's default quota is 100,000 a
+ * minute; the seed's "rate_limit": {"organization": N, "user": N,
+ * "window_seconds": N} sets the real figures. False when over the quota. */
+static bool rate_headers(bkx_call *c)
 {
-	unsigned long used = c->s->requests % 50;
+	static long long window_start = -1;
+	static unsigned long used;
+	const cJSON *rl = cJSON_GetObjectItemCaseSensitive(c->bk, "rate_limit");
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(rl, "organization"),
+		    *u = cJSON_GetObjectItemCaseSensitive(rl, "user"),
+		    *w = cJSON_GetObjectItemCaseSensitive(rl, "window_seconds");
+	long org = cJSON_IsNumber(o) ? (long)o->valuedouble : 100000, user = cJSON_IsNumber(u) ? (long)u->valuedouble : 100000;
+	long window = cJSON_IsNumber(w) && w->valuedouble >= 1 ? (long)w->valuedouble : 60;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long now = ts.tv_sec;
+	if (window_start < 0 || now >= window_start + window) {
+		window_start = now;
+		used = 0;
+	}
+	used++;
+	long reset = (long)(window_start + window - now);
 	bkx_header(c, "RateLimit-Scope: rest");
-	bkx_header(c, "RateLimit-Limit: 200");
-	bkx_header(c, "RateLimit-Remaining: %lu", 200 - used);
-	bkx_header(c, "RateLimit-Reset: 60");
+	bkx_header(c, "RateLimit-Limit: %ld", org);
+	bkx_header(c, "RateLimit-Remaining: %ld", (long)used >= org ? 0 : org - (long)used);
+	bkx_header(c, "RateLimit-Reset: %ld", reset);
 	bkx_header(c, "RateLimit-User-Scope: rest_user");
-	bkx_header(c, "RateLimit-User-Limit: 50");
-	bkx_header(c, "RateLimit-User-Remaining: %lu", 50 - used);
-	bkx_header(c, "RateLimit-User-Reset: 60");
+	bkx_header(c, "RateLimit-User-Limit: %ld", user);
+	bkx_header(c, "RateLimit-User-Remaining: %ld", (long)used >= user ? 0 : user - (long)used);
+	bkx_header(c, "RateLimit-User-Reset: %ld", reset);
+	bool over_user = (long)used > user, over = over_user || (long)used > org;
+	if (over) {
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "message", "You have exceeded your API rate limit.");
+		cJSON_AddStringToObject(b, "scope", over_user ? "rest_user" : "rest");
+		cJSON_AddNumberToObject(b, "limit", (double)(over_user ? user : org));
+		cJSON_AddNumberToObject(b, "current", (double)used);
+		cJSON_AddNumberToObject(b, "reset", (double)reset);
+		bkx_answer(c, 429, b);
+	}
+	return !over;
 }
 
 /* docs rest_api.md "Pagination": page (from 1) and per_page (default 30,
@@ -153,7 +185,8 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 	snprintf(bearer, sizeof(bearer), "Bearer %s", s->token);
 	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	bkx_call c = {.s = s, .conn = conn, .url = url, .method = method, .rs = rs, .bk = bkx_state(s)};
-	rate_headers(&c);
+	if (!rate_headers(&c))
+		return;
 	/* docs rest_api.md "Authentication": Bearer only; anything else is 401 */
 	if (!auth || strcmp(auth, bearer) != 0)
 		return bkx_fail(&c, 401, "Authentication required. Please supply a valid API Access Token.");

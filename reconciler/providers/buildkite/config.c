@@ -179,6 +179,11 @@ static void defaults(cf_bk_config *cfg)
 	cfg->http.timeout_ms = 60000;
 	cfg->http.parallelism = 8;
 	cfg->http.max_attempts = 5; /* at most 5 attempts (docs/buildkite.md) */
+	/* docs rate_limits.md: RateLimit-* and RateLimit-User-* on every answer;
+	 * a 429 is retried for any method, after the longest reset (gob
+	 * buildkite.go retryDelay, capped at 120 s) */
+	cfg->http.rate_limit_headers = true;
+	cfg->http.retry_429_writes = true;
 	cfg->http.retry_base_ms = 500;
 	cfg->http.retry_max_ms = 120000; /* gob buildkite.go retryDelay caps at 120 s */
 }

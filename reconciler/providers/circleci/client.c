@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define MAX_PAGES 1000
 
@@ -148,39 +147,23 @@ int cf_cci_project(const cJSON **project, cf_conn *c, const char *slug, cf_error
 	return rc;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 int cf_cci_post(cJSON **out, cf_conn *c, const char *method, const char *path, const cJSON *body, bool *lost,
 		cf_error *err)
 {
 	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-	int rc = CF_OK;
-	*lost = false;
 	/* No idempotency key exists, so only a 429, which did nothing, is sent
-	 * again (5 attempts, Retry-After honoured): PUB retries every method
-	 * (client.go retryablehttp, RetryMax = 10), which can repeat a POST. */
-	for (int attempt = 1;; attempt++) {
-		cf_http_call call;
-		cf_http_call_init(&call, method, 0, text, "%s", path);
-		cf_error_clear(err);
-		rc = cf_http_run(cf_cci_http(c), &call, 1, err);
-		long status = call.status, after = call.retry_after_ms;
-		if (rc == CF_OK && out) {
-			*out = call.json;
-			call.json = NULL;
-		}
-		cf_http_call_clear(&call);
-		if (rc != CF_OK && status == 429 && attempt < 5) {
-			sleep_ms(after > 0 ? after : 500L * attempt);
-			continue;
-		}
-		*lost = rc != CF_OK && (status == 0 || status >= 500);
-		break;
+	 * again (config.c retry_429_writes: 5 attempts, Retry-After honoured):
+	 * PUB retries every method (client.go retryablehttp, RetryMax = 10),
+	 * which can repeat a POST. */
+	cf_http_call call;
+	cf_http_call_init(&call, method, 0, text, "%s", path);
+	int rc = cf_http_run(cf_cci_http(c), &call, 1, err);
+	if (rc == CF_OK && out) {
+		*out = call.json;
+		call.json = NULL;
 	}
+	*lost = rc != CF_OK && (call.status == 0 || call.status >= 500);
+	cf_http_call_clear(&call);
 	free(text);
 	return rc;
 }

@@ -174,6 +174,7 @@ int cf_cci_config_resolve(cf_http_config *cfg, char **host, const cf_conn_settin
 	cfg->timeout_ms = 60000;
 	cfg->parallelism = 8;
 	cfg->max_attempts = 5;
+	cfg->retry_429_writes = true; /* a 429 did nothing: a POST may go again (docs/circleci.md) */
 	cfg->retry_base_ms = 500;
 	cfg->retry_max_ms = 30000;
 	/* --circleci-host wins over CIRCLECI_HOST and CIRCLE_HOST */
