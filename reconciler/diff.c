@@ -103,6 +103,11 @@ static cf_field_change *add(cf_field_changes *out, char *path, const cJSON *befo
 	return c;
 }
 
+static void add_secret(cf_field_changes *out, const cf_diff_field *f, const char *name, const char *change)
+{
+	add(out, cf_xasprintf("%s.%s", f->name, name), NULL, NULL, change)->comparison = f->comparison;
+}
+
 static void compare_secrets(cf_field_changes *out, const cf_diff_field *f, const cJSON *before,
 			    const cJSON *after)
 {
@@ -110,13 +115,13 @@ static void compare_secrets(cf_field_changes *out, const cf_diff_field *f, const
 	cJSON_ArrayForEach(e, after) {
 		const cJSON *old = before ? cJSON_GetObjectItemCaseSensitive(before, e->string) : NULL;
 		if (!old)
-			add(out, cf_xasprintf("%s.%s", f->name, e->string), NULL, NULL, "added");
+			add_secret(out, f, e->string, "added");
 		else if (strcmp(old->valuestring, e->valuestring) != 0)
-			add(out, cf_xasprintf("%s.%s", f->name, e->string), NULL, NULL, "changed");
+			add_secret(out, f, e->string, "changed");
 	}
 	cJSON_ArrayForEach(e, before)
 		if (!after || !cJSON_GetObjectItemCaseSensitive(after, e->string))
-			add(out, cf_xasprintf("%s.%s", f->name, e->string), NULL, NULL, "removed");
+			add_secret(out, f, e->string, "removed");
 }
 
 void cf_diff_compare(cf_field_changes *out, const cf_diff_field *fields, const cJSON *before,

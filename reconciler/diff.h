@@ -53,6 +53,10 @@ typedef struct cf_diff_field {
 	/* CF_D_SECRETS: a value written plainly in the spec (already in git) is
 	 * shown beside "(sensitive)"; values from valueFrom never are. */
 	bool show_plain;
+	/* CF_D_SECRETS whose live values the server shows only in part: how
+	 * far they were compared ("tail", "presence", "none"), for the JSON
+	 * plan; NULL: compared in full (or by a digest). */
+	const char *comparison;
 } cf_diff_field;
 
 typedef struct cf_field_change {
@@ -63,6 +67,7 @@ typedef struct cf_field_change {
 	const char *change; /* secrets: "added", "changed" or "removed" */
 	bool list_items;    /* before and after are lists shown item by item */
 	char *plain;        /* secrets: the spec's plain value, when it may be shown */
+	const char *comparison; /* secrets: cf_diff_field.comparison */
 } cf_field_change;
 
 typedef struct cf_field_changes {

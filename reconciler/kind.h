@@ -94,6 +94,10 @@ typedef struct cf_kind {
 	/* Optional: the same for the delete of an unmanaged resource that
 	 * --prune plans, when it differs ("archived, not deleted"). */
 	const char *prune_note;
+	/* Optional: what the API calls an activation, a deactivation, and the
+	 * delete of a pruned resource, when it names them ("unarchive",
+	 * "archive", "resume", "pause"): the JSON plan's "operation". */
+	const char *activate_op, *deactivate_op, *prune_op;
 	/* Optional: checks, before any change of the plan is made, that this one
 	 * can be carried out to the end (a token directory that can be written). */
 	int (*preflight)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);

@@ -23,12 +23,22 @@ static cJSON *field_json(const cf_field_change *f)
 		cJSON_AddStringToObject(o, "change", f->change);
 		if (f->plain) /* written plainly in the spec, so already in git */
 			cJSON_AddStringToObject(o, "after", f->plain);
+		if (f->comparison) /* the server shows the value only in part */
+			cJSON_AddStringToObject(o, "comparison", f->comparison);
 	} else {
 		cJSON_AddItemToObject(o, "before", f->before ? cJSON_Duplicate(f->before, 1) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "after", f->after ? cJSON_Duplicate(f->after, 1) : cJSON_CreateNull());
 	}
 	cJSON_AddBoolToObject(o, "sensitive", f->sensitive);
 	return o;
+}
+
+/* The API's own word for an activation, deactivation or prune (kind.h). */
+static const char *operation(const cf_change *c)
+{
+	const cf_kind *k = c->kind;
+	return c->action == CF_ACTIVATE ? k->activate_op : c->action == CF_DEACTIVATE ? k->deactivate_op
+	       : c->action == CF_DELETE && !c->res ? k->prune_op : NULL;
 }
 
 cJSON *cf_render_json_object(const cf_plan *p, const cf_render_opts *o)
@@ -54,6 +64,9 @@ cJSON *cf_render_json_object(const cf_plan *p, const cf_render_opts *o)
 		add_str_or_null(ch, "name", c->name);
 		if (c->replace)
 			cJSON_AddBoolToObject(ch, "replace", true);
+		const char *op = operation(c);
+		if (op)
+			cJSON_AddStringToObject(ch, "operation", op);
 		cJSON *fields = cJSON_AddArrayToObject(ch, "fields");
 		for (size_t j = 0; j < c->fields.count; j++)
 			cJSON_AddItemToArray(fields, field_json(&c->fields.items[j]));

@@ -88,6 +88,20 @@ static void test_dispatch_paused_pauses_with_its_note_and_false_resumes(void **s
 	bk_down(&b);
 }
 
+static void test_the_json_plan_calls_a_pause_and_a_resume_by_their_api_names(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, QUEUES(QDEF ", " QBIG)), NULL);
+	fx_write("q.yaml", QUEUE("{cluster: linux, key: big}", "{dispatch_paused: true}"));
+	expect(&b, ARGS("plan", "--format", "json", "q.yaml"), 0, "\"action\":\"deactivate\",\"kind\":\"ClusterQueue\"", NULL);
+	expect(&b, ARGS("plan", "--format", "json", "q.yaml"), 0, "\"operation\":\"pause\"", NULL);
+	expect(&b, ARGS("apply", "--yes", "q.yaml"), 0, NULL, NULL);
+	fx_write("q.yaml", QUEUE("{cluster: linux, key: big}", "{dispatch_paused: false}"));
+	expect(&b, ARGS("plan", "--format", "json", "q.yaml"), 0, "\"operation\":\"resume\"", NULL);
+	bk_down(&b);
+}
+
 static void test_a_paused_queue_is_created_then_paused_in_one_run(void **state)
 {
 	(void)state;
@@ -229,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_a_create_posts_key_and_given_fields_then_converges),
 		cmocka_unit_test(test_an_update_patches_the_changed_fields_and_a_live_edit_is_drift),
 		cmocka_unit_test(test_dispatch_paused_pauses_with_its_note_and_false_resumes),
+		cmocka_unit_test(test_the_json_plan_calls_a_pause_and_a_resume_by_their_api_names),
 		cmocka_unit_test(test_a_paused_queue_is_created_then_paused_in_one_run),
 		cmocka_unit_test(test_prune_deletes_other_queues_of_the_cluster_but_never_its_default),
 		cmocka_unit_test(test_a_new_cluster_gets_its_default_queue_after_the_queue_is_created),

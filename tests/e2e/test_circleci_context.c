@@ -114,6 +114,22 @@ static void test_a_value_whose_tail_differs_is_drift_and_is_rewritten(void **sta
 	e2e_down(&e);
 }
 
+static void test_the_json_plan_says_a_variable_was_compared_by_its_tail(void **state)
+{
+	(void)state;
+	e2e e;
+	cci_up(&e, SEED(LIVE_CTX("deploy", "{\"variable\": \"SECRET\", \"value\": \"old-value-9999\"}", "")), NULL);
+	fx_write("c.yaml", DOC("deploy") "spec:\n  envVars:\n    - {name: SECRET, valueFrom: {env: PROD_SECRET}}\n");
+	fx_result r = run(ARGS("plan", "--format", "json"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "{\"path\":\"spec.envVars.SECRET\",\"change\":\"changed\",\"comparison\":\"tail\","
+			 "\"sensitive\":true}");
+	assert_false(fx_contains(r.out, "s3cr3t"));
+	assert_false(fx_contains(r.out, "9999"));
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_a_value_with_the_same_tail_is_not_drift_but_listed_unverified(void **state)
 {
 	(void)state;
@@ -323,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_an_organization_that_is_no_slug_is_refused),
 		cmocka_unit_test(test_a_create_masks_secrets_sends_restrictions_before_variables_and_converges),
 		cmocka_unit_test(test_a_value_whose_tail_differs_is_drift_and_is_rewritten),
+		cmocka_unit_test(test_the_json_plan_says_a_variable_was_compared_by_its_tail),
 		cmocka_unit_test(test_a_value_with_the_same_tail_is_not_drift_but_listed_unverified),
 		cmocka_unit_test(test_rewrite_write_only_and_circleci_host_rewrite_a_value_whose_tail_matches),
 		cmocka_unit_test(test_unlisted_variables_and_contexts_are_unmanaged_and_pruned_only_with_prune),

@@ -298,6 +298,9 @@ const cf_kind cf_bk_queue_kind = {
 	.unverified = NULL,
 	.delete_note = NULL,
 	.prune_note = NULL,
+	.activate_op = "resume", /* POST .../resume_dispatch (docs clusters/queues.md) */
+	.deactivate_op = "pause", /* POST .../pause_dispatch */
+	.prune_op = NULL,
 	.preflight = cf_bk_queue_preflight,
 	.export = cf_bk_queue_export,
 };

@@ -169,6 +169,7 @@ const cf_diff_field cf_cci_context_diff[] = {
 	{
 		.name = "spec.envVars", .desired = "spec.envVars", .live = "envVars", .fallback = "[]",
 		.type = CF_D_SECRETS, .key = "name", .value = "cmp",
+		.comparison = "tail", /* truncated_value: the last characters (envvars.c) */
 	},
 	{.name = NULL},
 };

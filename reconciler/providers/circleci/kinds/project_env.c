@@ -73,6 +73,7 @@ static const cf_diff_field diff[] = {
 	{
 		.name = "spec.envVars", .desired = "spec.envVars", .live = "envVars", .fallback = "[]",
 		.type = CF_D_SECRETS, .key = "name", .value = "cmp",
+		.comparison = "tail", /* xxxx and the last characters (envvars.c) */
 	},
 	{
 		.name = "spec.envVars#replaced", .desired = "spec.envVars", .live = "replaced", .fallback = "[]",
