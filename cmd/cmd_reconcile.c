@@ -168,6 +168,7 @@ static int parse(cf_reconcile_opts *o, long *interval, bool *once, int argc, cha
 	int rc = opt_parse("reconcile", help, opts, argc, argv, &rest);
 	if (rc >= 0)
 		return rc;
+	vendor.token_dir = o->apply_opts.token_dir;
 	o->conn.options = conn_flags_list(&vendor);
 	o->parallelism = (int)parallelism;
 	o->apply_opts.wait_timeout_ms = wait_s * 1000;

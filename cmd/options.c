@@ -91,14 +91,16 @@ const char *const *conn_flags_list(conn_flags *f)
 		f->store[n++] = cf_xasprintf("org=%s", f->org);
 	if (f->api_url)
 		f->store[n++] = cf_xasprintf("api-url=%s", f->api_url);
-	for (size_t i = 0; i < 5; i++)
+	if (f->token_dir)
+		f->store[n++] = cf_xasprintf("registration-token-dir=%s", f->token_dir);
+	for (size_t i = 0; i < 7; i++)
 		f->list[i] = i < n ? f->store[i] : NULL;
 	return f->list;
 }
 
 void conn_flags_free(conn_flags *f)
 {
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		free(f->store[i]);
 		f->store[i] = NULL;
 	}

@@ -46,8 +46,11 @@ int opt_parse(const char *verb, const char *help, const opt *opts, int argc, cha
 typedef struct conn_flags {
 	const char *circleci_host, *org, *api_url;
 	bool rewrite_write_only;
-	char *store[5];
-	const char *list[5];
+	/* --registration-token-dir, set by the verb that parsed it: providers
+	 * read it at plan time too (a token whose file is missing) */
+	const char *token_dir;
+	char *store[6];
+	const char *list[7];
 } conn_flags;
 #define CONN_FLAGS_OPTS 4
 /* Writes the CONN_FLAGS_OPTS options into out. */

@@ -75,6 +75,7 @@ int plan_args_parse_with(plan_args *a, int argc, char **argv, const char *verb, 
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") && strcmp(a->format, "markdown"))
 		return cli_usage_error(verb, "--format must be text, json or markdown, not '%s'", a->format);
 	so->plan.token_dir = a->token_dir;
+	a->vendor.token_dir = a->token_dir;
 	so->conn.options = conn_flags_list(&a->vendor);
 	so->limits.parallelism = (int)n.parallelism;
 	so->limits.timeout_ms = n.request_timeout_s * 1000;

@@ -132,6 +132,21 @@ static void test_a_live_token_without_its_file_is_adopted_and_listed_unverifiabl
 	bk_down(&b);
 }
 
+static void test_a_token_whose_file_is_in_the_given_directory_is_not_called_adopted(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, TOKENS(TOK(T1, CL1, "k8s", ""))), NULL);
+	assert_int_equal(system("mkdir -p mine/linux && printf 'v\\n' > mine/linux/k8s.token"), 0);
+	fx_write("t.yaml", TOKEN("{cluster: linux, description: k8s}", "{}"));
+	fx_result r = run(&b, ARGS("plan", "--registration-token-dir", "mine", "t.yaml"));
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "No changes."));
+	assert_false(fx_contains(r.out, "adopted"));
+	fx_result_free(&r);
+	bk_down(&b);
+}
+
 static void test_a_lost_value_revokes_the_token_and_creates_it_again(void **state)
 {
 	(void)state;
@@ -226,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_an_update_patches_the_cidrs_as_one_string),
 		cmocka_unit_test(test_renamed_from_redescribes_the_token_and_moves_its_file),
 		cmocka_unit_test(test_a_live_token_without_its_file_is_adopted_and_listed_unverifiable),
+		cmocka_unit_test(test_a_token_whose_file_is_in_the_given_directory_is_not_called_adopted),
 		cmocka_unit_test(test_a_lost_value_revokes_the_token_and_creates_it_again),
 		cmocka_unit_test(test_a_changed_or_past_expiry_is_a_plan_error),
 		cmocka_unit_test(test_prune_revokes_the_other_tokens_of_a_cluster_with_a_token_manifest_only),
