@@ -157,7 +157,8 @@ static void check_placeholders(builder *b, const cf_resource *r, const cJSON *ln
 						       cJSON_GetObjectItemCaseSensitive(lnorm, f->name), k)) : NULL;
 			if (k && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "live")) && !have) {
 				char *at = cf_xasprintf("%s[%d]", f->desired, i);
-				cf_resource_diag(b->diags, r, at, "%s.%s: valueFrom: {live: true} keeps the live value, "
+				/* worded for every vendor's spelling (valueFrom: {live: true}, keepLive: true) */
+				cf_resource_diag(b->diags, r, at, "%s.%s: the entry keeps the live value, "
 						 "but %s has no such entry live", f->name, k, r->address);
 				free(at);
 			}

@@ -261,8 +261,8 @@ static void test_a_keep_live_variable_that_is_not_live_is_a_plan_error(void **st
 	fx_write("c.yaml", DOC("deploy") "spec:\n  envVars: [{name: LEGACY, keepLive: true}]\n");
 	fx_result r = run(ARGS("plan"));
 	assert_int_equal(r.rc, 1);
-	expect_in(r.err, "c.yaml:5:13: spec.envVars.LEGACY: ");
-	expect_in(r.err, "but Context/gh/acme/deploy has no such entry live");
+	expect_in(r.err, "c.yaml:5:13: spec.envVars.LEGACY: the entry keeps the live value, but "
+			 "Context/gh/acme/deploy has no such entry live\n");
 	fx_result_free(&r);
 	e2e_down(&e);
 }

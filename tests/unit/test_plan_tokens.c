@@ -447,7 +447,7 @@ static void test_live_true_with_no_live_value_is_an_error(void **state)
 	cf_live *live = im_live();
 	im_live_add(live, set, &widget_kind, "w", "{}");
 	char *p = im_plan_problems(set, live, NULL);
-	assert_string_equal(p, "spec.env_vars.A: valueFrom: {live: true} keeps the live value, but Widget/w has no "
+	assert_string_equal(p, "spec.env_vars.A: the entry keeps the live value, but Widget/w has no "
 			       "such entry live\n");
 	free(p);
 	cf_live_free(live);
