@@ -161,3 +161,58 @@ void sbx_record(sbx *s, void *connection, const char *url, const char *method, c
 	pthread_mutex_unlock(&s->lock);
 	free(text);
 }
+
+/*
+ * --freeze-after-writes N: once N writes are carried out, every later API
+ * request is held and never answered, so a test can wait for the stats to
+ * show N writes and then kill the client at exactly that point of its apply
+ * (a deterministic kill point, where a timer would race the client).
+ * GET /_sandbox/stats is answered before this check (http.c handle).
+ */
+bool sbx_frozen(sbx *s)
+{
+	if (s->freeze_after_writes <= 0 || s->writes < (unsigned long)s->freeze_after_writes)
+		return false;
+	s->frozen++;
+	return true;
+}
+
+/* Holds the calling connection's thread until the sandbox stops (main.c
+ * sets stopping before stopping the daemon, which joins this thread); the
+ * request is then answered 503, by which time its client is long gone. */
+void sbx_freeze(sbx *s)
+{
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		bool stop = s->stopping;
+		pthread_mutex_unlock(&s->lock);
+		if (stop)
+			return;
+		usleep(20000);
+	}
+}
+
+/*
+ * --lose-every N: every Nth write the server carried out (its change made
+ * and saved to --state) is answered 503 instead of its real answer. This is
+ * what a client meets when a proxy or load balancer times out after the
+ * server committed, or the connection drops on the way back: the change
+ * happened, the client cannot know it. --fail-every, by contrast, answers
+ * before the server sees the request. A client must re-read and adopt
+ * rather than send the POST again blindly.
+ */
+void sbx_after_write(sbx *s, const char *method, sbx_resp *rs)
+{
+	if (!strcmp(method, "GET") || !strcmp(method, "HEAD") || rs->status >= 300)
+		return;
+	s->writes++;
+	if (s->lose_every <= 0 || s->writes % (unsigned long)s->lose_every != 0)
+		return;
+	s->lost++;
+	free(rs->headers); /* the proxy's 503 carries none of the server's headers */
+	rs->headers = NULL;
+	rs->has_more = -1;
+	rs->page = 0;
+	rs->retry_after = 0;
+	sbx_error(rs, 503, "Service Unavailable");
+}

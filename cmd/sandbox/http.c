@@ -3,6 +3,8 @@
  * delayed by --latency-ms, and possibly failed by --fail-every or
  * --throttle-every before it reaches its route; mutations are saved to
  * --state before the response leaves, so an acknowledged change survives a kill.
+ * Once answered, a write may still be lost (--lose-every) and, past
+ * --freeze-after-writes, requests are held unanswered (faults.c).
  *
  * The request is read the way Plug reads it in the real server, because
  * clients meet these edges: a JSON body is parsed only when its Content-Type
@@ -272,6 +274,9 @@ static void stats(sbx *s, sbx_resp *rs)
 	cJSON_AddNumberToObject(rs->body, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(rs->body, "max_in_flight", s->max_in_flight);
 	cJSON_AddNumberToObject(rs->body, "connections", s->connections);
+	cJSON_AddNumberToObject(rs->body, "writes", (double)s->writes); /* faults.c */
+	cJSON_AddNumberToObject(rs->body, "lost", (double)s->lost);
+	cJSON_AddNumberToObject(rs->body, "frozen", (double)s->frozen);
 	cJSON_AddItemToObject(rs->body, "routes", cJSON_Duplicate(s->route_counts, 1));
 	cJSON_AddItemToObject(rs->body, "user_agents", cJSON_Duplicate(s->user_agents, 1));
 }
@@ -355,6 +360,12 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 		sleep_ms(s->latency_ms);
 	pthread_mutex_lock(&s->lock);
 	s->in_flight--;
+	if (sbx_frozen(s)) { /* faults.c: held until the sandbox stops, then 503 */
+		pthread_mutex_unlock(&s->lock);
+		sbx_freeze(s);
+		sbx_error(rs, 503, "Service Unavailable");
+		return;
+	}
 	unsigned long n = ++s->requests;
 	const char *ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
 	cJSON *seen = cJSON_GetObjectItemCaseSensitive(s->user_agents, ua ? ua : "(none)");
@@ -381,6 +392,7 @@ static void handle(sbx *s, struct MHD_Connection *conn, const char *url, const c
 	} else {
 		parse_and_dispatch(s, conn, url, method, up, rs);
 	}
+	sbx_after_write(s, method, rs); /* after the vendor saved: --lose-every */
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -14,7 +14,8 @@
 static const char help[] =
 	"usage: ciform-sandbox [--port N] [--token T] [--state FILE] [--seed FILE]\n"
 	"                      [--latency-ms N] [--fail-every N] [--throttle-every N] [--sync-ms N]\n"
-	"                      [--fault MODE] [--record FILE] [--api NAME]\n\n"
+	"                      [--fault MODE] [--record FILE] [--api NAME]\n"
+	"                      [--lose-every N] [--freeze-after-writes N]\n\n"
 	"A local stand-in for the Semaphore API (agent types, deployment targets,\n"
 	"retention policies, projects, roles, secrets, tasks, notifications, dashboards),\n"
 	"or with --api another vendor's, on 127.0.0.1. Prints its URL on stdout.\n\n"
@@ -25,7 +26,13 @@ static const char help[] =
 	"  --state FILE        keep the organisation in FILE, saved after every change;\n"
 	"                      when FILE exists it is loaded instead of --seed\n"
 	"  --latency-ms N      delay every request by N ms\n"
-	"  --fail-every N      every Nth request answers 503\n"
+	"  --fail-every N      every Nth request answers 503 (before the server sees it)\n"
+	"  --lose-every N      every Nth write (not GET) is carried out and saved, then\n"
+	"                      answered 503: the answer lost, as when a proxy times out\n"
+	"                      after the server committed\n"
+	"  --freeze-after-writes N\n"
+	"                      once N writes are carried out, hold every later request\n"
+	"                      unanswered (a kill point for tests; the stats still answer)\n"
 	"  --throttle-every N  every Nth request answers 429 with Retry-After: 1\n"
 	"  --sync-ms N         a target stays SYNCING N ms after its secrets change (default 500)\n"
 	"  --fault MODE        API requests misbehave: close (the connection, no answer),\n"
@@ -36,7 +43,8 @@ static const char help[] =
 	"  --record FILE       append every API request (method, path, query, body) to FILE as\n"
 	"                      one JSON line, for tests that check what a client sent\n\n"
 	"A target given an env var named SANDBOX_FAIL_SYNC ends its sync UNUSABLE.\n"
-	"GET /_sandbox/stats (no token) counts the requests served, per route.\n";
+	"GET /_sandbox/stats (no token) counts the requests served, per route, and the\n"
+	"writes carried out, lost and frozen.\n";
 
 static int int_arg(const char *name, const char *v)
 {
@@ -57,7 +65,8 @@ int main(int argc, char **argv)
 		{"latency-ms", required_argument, NULL, 'l'}, {"fail-every", required_argument, NULL, 'f'},
 		{"throttle-every", required_argument, NULL, 'T'}, {"sync-ms", required_argument, NULL, 'y'},
 		{"fault", required_argument, NULL, 'F'},      {"record", required_argument, NULL, 'R'},
-		{"api", required_argument, NULL, 'a'},
+		{"api", required_argument, NULL, 'a'},        {"lose-every", required_argument, NULL, 'L'},
+		{"freeze-after-writes", required_argument, NULL, 'Z'},
 		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
 	};
 	sbx s = {.token = "sandbox-token", .sync_ms = 500};
@@ -81,6 +90,8 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'R': s.record_file = optarg; break;
+		case 'L': s.lose_every = int_arg("--lose-every", optarg); break;
+		case 'Z': s.freeze_after_writes = int_arg("--freeze-after-writes", optarg); break;
 		case 'a':
 			s.vendor = strcmp(optarg, "semaphore") ? sbx_vendor_named(optarg) : NULL;
 			if (strcmp(optarg, "semaphore") && !s.vendor) {
@@ -127,6 +138,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	int sig = 0;
 	sigwait(&set, &sig);
+	pthread_mutex_lock(&s.lock);
+	s.stopping = true; /* frozen requests (faults.c) end, so the daemon can join them */
+	pthread_mutex_unlock(&s.lock);
 	sbx_stop(daemon);
 	sbx_targets_changed(&s);
 	cJSON_Delete(s.state);

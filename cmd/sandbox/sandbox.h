@@ -31,6 +31,14 @@ typedef struct sbx {
 	struct sbx_target_index *target_index; /* target_index.c; NULL until asked for */
 	long long settle_due_ms; /* the earliest pending sync ends then (0: look at the next request) */
 	const char *fault;  /* faults.c: how API requests misbehave, or NULL */
+	/* faults.c: writes the server carried out (a non-GET answered < 300),
+	 * every lose_every-th of them answered 503 instead (lost), and past
+	 * freeze_after_writes of them every request held unanswered (frozen)
+	 * until the sandbox stops (stopping). 0: off. */
+	int lose_every;
+	int freeze_after_writes;
+	unsigned long writes, lost, frozen;
+	bool stopping;
 	const char *record_file; /* --record: every API request appended as a JSON line */
 	unsigned long requests;
 	int in_flight, max_in_flight; /* concurrent requests now, and the most seen */
@@ -85,6 +93,14 @@ bool sbx_fault_known(const char *mode);
 /* Answers as --fault says (an MHD_Result), or -1 when the fault leaves this request alone. */
 int sbx_misbehave(const char *fault, void *connection, const char *url, const char *method);
 void sbx_record(sbx *s, void *connection, const char *url, const char *method, const char *body);
+/* Called under s->lock: true when --freeze-after-writes says this request
+ * waits; the caller unlocks and calls sbx_freeze, which returns (the
+ * request to go unanswered) only once the sandbox stops. */
+bool sbx_frozen(sbx *s);
+void sbx_freeze(sbx *s);
+/* Called under s->lock once the server has answered: counts a carried-out
+ * write, and turns every --lose-every-th one's answer into a 503. */
+void sbx_after_write(sbx *s, const char *method, sbx_resp *rs);
 
 /* http.c */
 int sbx_serve(sbx *s, int port, int *bound_port, void **daemon);

@@ -1,6 +1,7 @@
 /*
  * ciform-sandbox's own features over HTTP: its options, its seed and state
- * files. How it answers the API itself is the conformance suite's subject
+ * files, and the fault modes that act after the server (--lose-every,
+ * --freeze-after-writes). How it answers the API itself is the conformance suite's subject
  * (tests/conformance/), checked against the server's behaviour.
  */
 #define _GNU_SOURCE
@@ -17,7 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #define PROD "/deployment_targets/" T_PROD
+
+static size_t collect(char *p, size_t s, size_t n, void *ud)
+{
+	char **buf = ud;
+	size_t old = strlen(*buf);
+	*buf = cf_xrealloc(*buf, old + s * n + 1);
+	memcpy(*buf + old, p, s * n);
+	(*buf)[old + s * n] = '\0';
+	return s * n;
+}
 
 static void test_state_survives_kill_9(void **state)
 {
@@ -166,6 +179,127 @@ static void test_stats_need_no_token_and_count_routes(void **state)
 	cx_down(&e);
 }
 
+/* One raw request with its own header and a deadline: the status, or 0
+ * when no answer came in time (a held request); *body the answer (may be NULL). */
+static long call(const char *url, const char *method, const char *header, const char *body, long timeout_ms,
+		 char **answer)
+{
+	struct curl_slist *hs = curl_slist_append(NULL, header);
+	hs = curl_slist_append(hs, "Content-Type: application/json");
+	CURL *c = curl_easy_init();
+	char *got = cf_xstrdup("");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	long status = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hs);
+	if (answer)
+		*answer = got;
+	else
+		free(got);
+	return status;
+}
+
+static int stat_count(const fx_sandbox *sb, const char *name)
+{
+	cJSON *st = fx_sandbox_stats(sb);
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(st, name);
+	int v = cJSON_IsNumber(n) ? n->valueint : -1;
+	cJSON_Delete(st);
+	return v;
+}
+
+static void test_lose_every_carries_out_the_write_and_saves_it_then_answers_503(void **state)
+{
+	(void)state;
+	cx_env e;
+	cx_up(&e, SEED, "0", (const char *[]){"--lose-every", "2", "--state", "state.json", NULL});
+	cx_answer a = cx_call(&e, "POST", "/deployment_targets?project_id=" P_API, "{\"name\": \"first\", " UT(1) "}");
+	assert_int_equal(a.status, 200);
+	cx_free(&a);
+	a = cx_call(&e, "POST", "/deployment_targets?project_id=" P_API, "{\"name\": \"lost\", " UT(2) "}");
+	assert_int_equal(a.status, 503);
+	assert_string_equal(a.body, "{\"message\":\"Service Unavailable\"}");
+	cx_free(&a);
+	fx_sandbox_kill9(&e.sb); /* what was saved, not what is in memory */
+	fx_sandbox_start(&e.sb, (const char *[]){"--state", "state.json", NULL});
+	a = cx_call(&e, "GET", "/deployment_targets?project_id=" P_API, NULL);
+	assert_int_equal(cJSON_GetArraySize(a.json), 2);
+	assert_string_equal(cx_str(a.json, "1.name"), "lost");
+	cx_free(&a);
+	cx_down(&e);
+}
+
+static void test_lose_every_counts_writes_only_and_never_loses_a_read(void **state)
+{
+	(void)state;
+	cx_env e;
+	cx_up(&e, SEED, "0", (const char *[]){"--lose-every", "1", NULL});
+	cx_answer a = cx_call(&e, "GET", "/roles", NULL);
+	assert_int_equal(a.status, 200);
+	cx_free(&a);
+	a = cx_call(&e, "POST", "/deployment_targets?project_id=" P_API, "{\"name\": \"lost\", " UT(1) "}");
+	assert_int_equal(a.status, 503);
+	cx_free(&a);
+	a = cx_call(&e, "POST", "/deployment_targets?project_id=nope", "{\"name\": \"x\", " UT(2) "}");
+	assert_true(a.status >= 400 && a.status != 503); /* refused: nothing carried out, nothing lost */
+	cx_free(&a);
+	assert_int_equal(stat_count(&e.sb, "writes"), 1);
+	assert_int_equal(stat_count(&e.sb, "lost"), 1);
+	cx_down(&e);
+}
+
+static void test_lose_every_loses_another_vendors_write_after_carrying_it_out(void **state)
+{
+	(void)state;
+	cx_env e;
+	cx_up(&e, "{\"circleci\": {\"collaborations\": [{\"id\": \"aaaaaaaa-0000-4000-8000-000000000001\","
+		  " \"name\": \"acme\", \"slug\": \"gh/acme\", \"vcs_type\": \"github\"}]}}",
+	      "0", (const char *[]){"--api", "circleci", "--lose-every", "1", NULL});
+	char url[256];
+	snprintf(url, sizeof(url), "%s/api/v2/context", e.sb.url);
+	char *got = NULL;
+	long st = call(url, "POST", "Circle-Token: " TEST_TOKEN,
+		       "{\"name\": \"ctx\", \"owner\": {\"id\": \"aaaaaaaa-0000-4000-8000-000000000001\","
+		       " \"type\": \"organization\"}}", 5000, &got);
+	assert_int_equal(st, 503);
+	assert_false(fx_contains(got, "ctx")); /* the real answer (the new context) never arrives */
+	free(got);
+	snprintf(url, sizeof(url), "%s/api/v2/context?owner-id=aaaaaaaa-0000-4000-8000-000000000001", e.sb.url);
+	assert_int_equal(call(url, "GET", "Circle-Token: " TEST_TOKEN, NULL, 5000, &got), 200);
+	assert_true(fx_contains(got, "\"name\":\"ctx\""));
+	free(got);
+	assert_int_equal(stat_count(&e.sb, "lost"), 1);
+	cx_down(&e);
+}
+
+static void test_freeze_after_writes_holds_later_requests_while_stats_answer(void **state)
+{
+	(void)state;
+	cx_env e;
+	cx_up(&e, SEED, "0", (const char *[]){"--freeze-after-writes", "1", NULL});
+	cx_answer a = cx_call(&e, "GET", "/roles", NULL);
+	assert_int_equal(a.status, 200); /* reads before the Nth write are answered */
+	cx_free(&a);
+	a = cx_call(&e, "POST", "/deployment_targets?project_id=" P_API, "{\"name\": \"one\", " UT(1) "}");
+	assert_int_equal(a.status, 200);
+	cx_free(&a);
+	char url[256];
+	snprintf(url, sizeof(url), "%s/roles", e.sb.api_url);
+	assert_int_equal(call(url, "GET", "Authorization: Token " TEST_TOKEN, NULL, 700, NULL), 0);
+	assert_int_equal(stat_count(&e.sb, "writes"), 1);
+	assert_int_equal(stat_count(&e.sb, "frozen"), 1);
+	cx_down(&e); /* stops cleanly with a request held */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +313,10 @@ int main(void)
 		cmocka_unit_test(test_seed_user_rule_with_a_git_login_is_resolved_through_users),
 		cmocka_unit_test(test_seed_retention_ages_are_read_as_durations),
 		cmocka_unit_test(test_stats_need_no_token_and_count_routes),
+		cmocka_unit_test(test_lose_every_carries_out_the_write_and_saves_it_then_answers_503),
+		cmocka_unit_test(test_lose_every_counts_writes_only_and_never_loses_a_read),
+		cmocka_unit_test(test_lose_every_loses_another_vendors_write_after_carrying_it_out),
+		cmocka_unit_test(test_freeze_after_writes_holds_later_requests_while_stats_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
