@@ -36,6 +36,9 @@ typedef struct cf_field {
 	const char *const *one_of;     /* STR: the allowed values, NULL-terminated */
 	const char *match;             /* STR: a PCRE2 pattern the whole value must match */
 	const char *match_words;       /* STR: what match means, for the message */
+	/* IGNORE: what the key is when the kind's check() reads it (a list of
+	 * strings, an open map), for the JSON schema; NULL: output-only */
+	const char *note;
 } cf_field;
 
 #define CF_FIELDS_END {.type = CF_T_END}

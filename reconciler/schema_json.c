@@ -133,7 +133,8 @@ static cJSON *field_schema(gen *g, const cf_field *f, const char *path)
 		break;
 	default:
 		s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "description", "Output-only (sem prints it): accepted and ignored.");
+		cJSON_AddStringToObject(s, "description", f->note ? f->note : "Output-only (the API returns it): "
+					"accepted and ignored.");
 		break;
 	}
 	apply_extras(g, s, path);

@@ -119,4 +119,17 @@ static inline void expect(bk *b, const char *const *args, int rc, const char *ou
 	fx_result_free(&r);
 }
 
+/* validate of one file p.yaml holding yaml fails (exit 1) with want in stderr. */
+static inline void assert_invalid(const char *yaml, const char *want)
+{
+	fx_enter_tmpdir();
+	fx_write("p.yaml", yaml);
+	fx_result r = fx_ciform(ARGS("validate", "p.yaml"), NULL, NULL);
+	if (!fx_contains(r.err, want))
+		fail_msg("wanted %s in: %s", want, r.err);
+	assert_int_equal(r.rc, 1);
+	fx_result_free(&r);
+	fx_leave_tmpdir();
+}
+
 #endif

@@ -149,6 +149,9 @@ static void test_prune_archives_the_other_pipelines_of_a_managed_cluster_only(vo
 	assert_false(fx_contains(r.out, "Cluster/macos"));
 	fx_result_free(&r);
 	expect(&b, ARGS("plan", "--prune", "c.yaml"), 0, "# archived, not deleted: a pruned pipeline is archived", NULL);
+	expect(&b, ARGS("plan", "--prune", "--format", "json", "c.yaml"), 0,
+	       "\"action\":\"delete\",\"kind\":\"Pipeline\",\"address\":\"Pipeline/stray\"", NULL);
+	expect(&b, ARGS("plan", "--prune", "--format", "json", "c.yaml"), 0, "\"operation\":\"archive\"", NULL);
 	expect(&b, ARGS("apply", "--yes", "--prune", "c.yaml"), 0, NULL, NULL);
 	expect_body("POST", "/v2/organizations/acme/pipelines/stray/archive", "null");
 	expect_body("DELETE", "/v2/organizations/acme/pipelines/stray", "");

@@ -212,7 +212,11 @@ static void test_archived_true_archives_after_the_update_and_false_unarchives_fi
 	bk b;
 	bk_up(&b, BK_SEED(LIVE_WEB), ARGS("--record", "requests.jsonl"));
 	fx_write("p.yaml", WEB "  archived: true\n");
-	fx_result r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
+	fx_result r = bk_cf(&b, ARGS("plan", "--format", "json", "p.yaml"));
+	assert_true(fx_contains(r.out, "\"action\":\"deactivate\",\"kind\":\"Pipeline\""));
+	assert_true(fx_contains(r.out, "\"operation\":\"archive\""));
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
 	assert_int_equal(r.rc, 0);
 	assert_true(fx_contains(r.out, "Pipeline/web-app: deactivate"));
 	fx_result_free(&r);

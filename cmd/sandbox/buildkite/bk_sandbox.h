@@ -38,5 +38,11 @@ void bkx_settings(bkx_call *c, const char *rest);
 /* pipelines.c: rest is what follows /pipelines */
 void bkx_pipelines(bkx_call *c, const char *rest);
 bool bkx_archived(const cJSON *p);
+/* teams.c: rest is what follows /teams */
+void bkx_teams(bkx_call *c, const char *rest);
+cJSON *bkx_list(bkx_call *c, const char *name); /* a list of the state, made when missing */
+bool bkx_team_level(const char *v);
+void bkx_team_pipeline_add(bkx_call *c, const char *team_id, const char *pipeline_id, const char *level);
+void bkx_team_pipelines_drop(bkx_call *c, const char *pipeline_id);
 
 #endif

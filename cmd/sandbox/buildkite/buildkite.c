@@ -24,8 +24,10 @@
  *                  "enabled"}]  (schedules.c)
  *   "pipeline_settings": {"default_branch", "default_cluster_id", ...}  (settings.c)
  *   "pipelines": [{"slug", "name", "repository", "cluster_id", "configuration",
- *                  ... the REST fields ..., "archived_at": null | time}]
+ *                  ... the REST fields ..., "archived_at": null | time,
+ *                  "running_builds_count": N}]  (pipelines.c: N deletes are refused first)
  *                                     missing fields take the API's defaults
+ *   "teams", "team_pipelines": the teams and their pipelines (teams.c)
  */
 #include "cmd/sandbox/buildkite/bk_sandbox.h"
 
@@ -148,10 +150,14 @@ void bkx_page(bkx_call *c, const cJSON *all, const char *path)
 	cJSON *out = cJSON_CreateArray();
 	for (int i = (page - 1) * per; i < n && i < page * per; i++)
 		cJSON_AddItemToArray(out, cJSON_Duplicate(cJSON_GetArrayItem(all, i), 1));
-	char link[1024] = "";
+	/* the docs' Link example: absolute URLs that carry an api_key= (which
+	 * is why a client must never print them) */
+	const char *host = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Host");
+	char url[600], link[1400] = "";
+	snprintf(url, sizeof(url), "http://%s%s?api_key=f8582f070276d764ce3dd4c6d57be92574dccf86", host ? host : "", path);
 	if (page < last)
-		snprintf(link, sizeof(link), "<%s?page=%d&per_page=%d>; rel=\"next\", <%s?page=%d&per_page=%d>; "
-			 "rel=\"last\"", path, page + 1, per, path, last, per);
+		snprintf(link, sizeof(link), "<%s&page=%d&per_page=%d>; rel=\"next\", <%s&page=%d&per_page=%d>; "
+			 "rel=\"last\"", url, page + 1, per, url, last, per);
 	if (*link)
 		bkx_header(c, "Link: %s", link);
 	bkx_answer(c, 200, out);
@@ -207,6 +213,8 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 		bkx_pipelines(&c, rest + 10);
 	else if (!strncmp(rest, "/pipeline-settings", 18))
 		bkx_settings(&c, rest + 18);
+	else if (!strncmp(rest, "/teams", 6) && (!rest[6] || rest[6] == '/'))
+		bkx_teams(&c, rest + 6); /* teams.c */
 	else
 		bkx_fail(&c, 404, "Not Found");
 	cJSON_Delete(c.body);

@@ -135,6 +135,23 @@ static bool slug_ok(bkx_call *c, const char *slug, const cJSON *self)
 	return true;
 }
 
+/* docs "Create a YAML pipeline": teams {team UUID: access level}; each
+ * becomes a team pipeline (teams.c). False (answered) on a bad one. */
+static bool teams_ok(bkx_call *c)
+{
+	const cJSON *teams = cJSON_GetObjectItemCaseSensitive(c->body, "teams"), *t;
+	if (teams && !cJSON_IsObject(teams)) {
+		invalid(c, "teams", "invalid");
+		return false;
+	}
+	cJSON_ArrayForEach(t, teams)
+		if (!sbx_find(bkx_list(c, "teams"), "id", t->string) || !bkx_team_level(cJSON_GetStringValue(t))) {
+			invalid(c, "teams", "invalid");
+			return false;
+		}
+	return true;
+}
+
 static void create(bkx_call *c)
 {
 	/* docs "Create a YAML pipeline": name, repository, cluster_id and a
@@ -153,11 +170,14 @@ static void create(bkx_call *c)
 	}
 	cJSON *p = cJSON_CreateObject();
 	fill(p);
-	if (!slug_ok(c, slug, NULL) || !take(c, p, NULL))
+	if (!slug_ok(c, slug, NULL) || !teams_ok(c) || !take(c, p, NULL))
 		return cJSON_Delete(p);
 	char id[37];
 	sbx_uuid(id);
 	cJSON_AddStringToObject(p, "id", id);
+	const cJSON *t;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(c->body, "teams"))
+		bkx_team_pipeline_add(c, t->string, id, t->valuestring);
 	cJSON_DeleteItemFromObjectCaseSensitive(p, "slug");
 	cJSON_AddStringToObject(p, "slug", slug);
 	char *now = sbx_iso_time();
@@ -165,6 +185,46 @@ static void create(bkx_call *c)
 	free(now);
 	cJSON_AddItemToArray(list(c), p);
 	bkx_answer(c, 201, cJSON_Duplicate(p, 1));
+}
+
+/* A schedule belongs to its pipeline, not to the slug (docs
+ * pipeline_schedules.md addresses it under the pipeline's current slug). */
+static void move_schedules(bkx_call *c, const char *from, const char *to)
+{
+	cJSON *s;
+	cJSON_ArrayForEach(s, bkx_list(c, "schedules"))
+		if (!strcmp(sbx_str(s, "pipeline_slug"), from))
+			cJSON_ReplaceItemInObjectCaseSensitive(s, "pipeline_slug", cJSON_CreateString(to));
+}
+
+/* docs "Delete a pipeline": 204. While builds run the API refuses it: the
+ * status is undocumented, 422 being the API's refusal of a pipeline action
+ * (docs "Archive a pipeline" error responses), and the words are those tf
+ * retries on (tf util.go activeJobsRegex; util_test.go "Cannot delete
+ * pipeline with active builds"). The seed's running_builds_count (docs
+ * "Pipeline data model") says how many deletes are refused; each refusal
+ * stands for time passing, one build ending. */
+static void delete_pipeline(bkx_call *c, cJSON *p)
+{
+	const cJSON *running = cJSON_GetObjectItemCaseSensitive(p, "running_builds_count");
+	if (cJSON_IsNumber(running) && running->valuedouble >= 1) {
+		cJSON_SetNumberValue((cJSON *)running, running->valuedouble - 1);
+		char *err = NULL;
+		sbx_save(c->s, &err); /* the count survives a restart, as builds would */
+		free(err);
+		return bkx_fail(c, 422, "Cannot delete pipeline with active builds");
+	}
+	bkx_team_pipelines_drop(c, sbx_str(p, "id"));
+	cJSON *s = bkx_list(c, "schedules")->child;
+	while (s) {
+		cJSON *next = s->next;
+		if (!strcmp(sbx_str(s, "pipeline_slug"), sbx_str(p, "slug")))
+			cJSON_Delete(cJSON_DetachItemViaPointer(bkx_list(c, "schedules"), s));
+		s = next;
+	}
+	cJSON_Delete(cJSON_DetachItemViaPointer(list(c), p));
+	c->rs->status = 204;
+	c->rs->text = strdup("");
 }
 
 static void update(bkx_call *c, cJSON *p)
@@ -191,6 +251,7 @@ static void update(bkx_call *c, cJSON *p)
 	if (!take(c, copy, p))
 		return cJSON_Delete(copy);
 	if (slug) {
+		move_schedules(c, sbx_str(p, "slug"), slug);
 		cJSON_DeleteItemFromObjectCaseSensitive(copy, "slug");
 		cJSON_AddStringToObject(copy, "slug", slug);
 	}
@@ -241,12 +302,8 @@ void bkx_pipelines(bkx_call *c, const char *rest)
 		return bkx_answer(c, 200, cJSON_Duplicate(p, 1));
 	if (!*action && !strcmp(c->method, "PATCH"))
 		return update(c, p);
-	if (!*action && !strcmp(c->method, "DELETE")) { /* docs "Delete a pipeline": 204 */
-		cJSON_Delete(cJSON_DetachItemViaPointer(list(c), p));
-		c->rs->status = 204;
-		c->rs->text = strdup("");
-		return;
-	}
+	if (!*action && !strcmp(c->method, "DELETE"))
+		return delete_pipeline(c, p);
 	if (!strcmp(c->method, "POST") && (!strcmp(action, "archive") || !strcmp(action, "unarchive")))
 		return set_archived(c, p, !strcmp(action, "archive"));
 	bkx_fail(c, 404, "Not Found");

@@ -80,6 +80,11 @@ bool cf_bk_cluster_declared(const struct cf_resource_set *set, const char *name)
  * cluster written cluster (kinds/queue.c). */
 bool cf_bk_queue_declared(const struct cf_resource_set *set, const char *cluster, const char *key);
 
+/* The metadata.renamed_from slugs of the present Pipeline manifest whose
+ * slug is slug, or NULL (kinds/pipeline_live.c): a pipeline renamed in this
+ * run keeps its schedules under an old slug until apply renames it. */
+const cJSON *cf_bk_pipeline_renamed_from(const struct cf_resource_set *set, const char *slug);
+
 /* A list of strings at path in the manifest's YAML (the schema walker has
  * lists of mappings only), added to obj as key; problems go to kc. NULL:
  * not given. */

@@ -1,8 +1,9 @@
 /*
- * client: the REST v2 calls every Buildkite kind shares. Lists are paged
- * with page and per_page=100, the documented maximum (docs pages/apis/
- * rest_api.md "Pagination"); the engine does not hand the Link header over,
- * so the last page is the first one shorter than a full page. Creates have
+ * client: the REST v2 calls every Buildkite kind shares. Lists ask for
+ * per_page=100, the documented maximum, and follow the Link header's
+ * rel="next" until there is none (docs pages/apis/rest_api.md "Pagination";
+ * gob buildkite.go populatePageValues); the engine hands the next page over
+ * as a path without api_key, and it is never printed whole. Creates have
  * no idempotency key, so a create that failed in a way a retry might not is
  * looked up by its natural key before it is sent again. The token's scopes
  * come from GET /v2/access-token, which needs none (docs access_token.md).
@@ -45,27 +46,42 @@ char *cf_bk_path(const cf_bk_conn *c, const char *fmt, ...)
 	return out;
 }
 
+/* One page: its items appended to out, *next the Link rel="next" path. */
+static int list_page(cJSON *out, char **next, cf_bk_conn *c, const char *path, cf_error *err)
+{
+	cf_http_call call;
+	cf_http_call_init(&call, "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", path);
+	int rc = cf_http_run(c->base.impl, &call, 1, err);
+	if (rc == CF_OK && !cJSON_IsArray(call.json))
+		rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (not a list)", call.path);
+	else if (rc == CF_OK && call.link_elsewhere) /* the token goes only where the user pointed it */
+		rc = cf_error_set(err, CF_EAPI, "GET %s: the next page is not under the API URL; not followed", call.path);
+	while (rc == CF_OK && call.json->child)
+		cJSON_AddItemToArray(out, cJSON_DetachItemViaPointer(call.json, call.json->child));
+	*next = rc == CF_OK ? call.link_next : NULL;
+	call.link_next = rc == CF_OK ? NULL : call.link_next;
+	cf_http_call_clear(&call);
+	return rc;
+}
+
 int cf_bk_list(cJSON **out, cf_bk_conn *c, const char *path, cf_error *err)
 {
 	*out = cJSON_CreateArray();
-	const char *sep = strchr(path, '?') ? "&" : "?";
-	for (int page = 1; page <= MAX_PAGES; page++) {
-		char *p = cf_xasprintf("%s%sper_page=%d&page=%d", path, sep, PER_PAGE, page);
-		cJSON *items = NULL;
-		int rc = cf_http_get_list(&items, c->base.impl, p, NULL, err);
+	char *p = cf_xasprintf("%s%sper_page=%d", path, strchr(path, '?') ? "&" : "?", PER_PAGE);
+	for (int page = 1; p && page <= MAX_PAGES; page++) {
+		char *next = NULL;
+		int rc = list_page(*out, &next, c, p, err);
 		free(p);
+		p = next;
 		if (rc != CF_OK) {
 			cJSON_Delete(*out);
 			*out = NULL;
 			return rc;
 		}
-		int n = cJSON_GetArraySize(items);
-		while (items->child)
-			cJSON_AddItemToArray(*out, cJSON_DetachItemViaPointer(items, items->child));
-		cJSON_Delete(items);
-		if (n < PER_PAGE)
-			return CF_OK;
 	}
+	if (!p)
+		return CF_OK;
+	free(p);
 	cJSON_Delete(*out);
 	*out = NULL;
 	return cf_error_set(err, CF_EAPI, "GET %s: more than %d pages", path, MAX_PAGES);

@@ -52,7 +52,8 @@ static const cf_field metadata_fields[] = {
 	{.key = "name", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = NAME_PATTERN,
 	 .match_words = "a cluster name without '/'"},
 	{.key = "organization", .type = CF_T_STR},
-	{.key = "renamed_from", .type = CF_T_IGNORE}, /* read by check(): a list of strings */
+	{.key = "renamed_from", .type = CF_T_IGNORE, /* read by check() */
+	 .note = "The names this resource had before: a list of strings."},
 	CF_ENSURE_FIELD,
 	CF_FIELDS_END,
 };

@@ -9,10 +9,14 @@
  * YAML here. The offline checks are the Terraform provider's
  * (tf buildkite/resource_pipeline.go branchFilterValidator,
  * filterConditionValidator) and `bk pipeline validate`'s fallback for the
- * steps YAML (cli cmd/pipeline/validate.go). The API's apply side is
- * pipeline_api.c.
+ * steps YAML (cli cmd/pipeline/validate.go). `teams` is a map of team
+ * slug to access level (docs pages/apis/rest_api/teams/pipelines.md: the
+ * levels read_only, build_and_read, manage_build_and_read), and
+ * metadata.renamed_from lists the slugs the pipeline had before, as on
+ * Cluster. The API's apply side is pipeline_api.c.
  */
 #include "reconciler/providers/buildkite/kinds/pipeline.h"
+#include "reconciler/locs.h"
 #include "reconciler/manifest.h"
 
 #include <stdio.h>
@@ -74,11 +78,14 @@ static const cf_field spec_fields[] = {
 	{.key = "configuration_file", .type = CF_T_STR},
 	{.key = "pipeline_template_uuid", .type = CF_T_STR, .match = CF_UUID_PATTERN, .match_words = "a UUID"},
 	/* read by check(): the walker has no list of strings nor open maps */
-	{.key = "tags", .type = CF_T_IGNORE},
-	{.key = "provider_settings", .type = CF_T_IGNORE},
-	{.key = "env", .type = CF_T_IGNORE},
-	{.key = "emoji", .type = CF_T_IGNORE},
-	{.key = "color", .type = CF_T_IGNORE},
+	{.key = "tags", .type = CF_T_IGNORE, .note = "A set of strings."},
+	{.key = "provider_settings", .type = CF_T_IGNORE,
+	 .note = "The documented provider settings; only the keys given are compared."},
+	{.key = "teams", .type = CF_T_IGNORE,
+	 .note = "Team slug -> read_only, build_and_read or manage_build_and_read."},
+	{.key = "env", .type = CF_T_IGNORE, .note = "Ignored with a warning: env belongs in configuration."},
+	{.key = "emoji", .type = CF_T_IGNORE, .note = "Refused: the REST API never returns it."},
+	{.key = "color", .type = CF_T_IGNORE, .note = "Refused: the REST API never returns it."},
 	/* output-only fields of a GET answer, accepted and ignored (docs/buildkite.md) */
 	{.key = "id", .type = CF_T_IGNORE},
 	{.key = "graphql_id", .type = CF_T_IGNORE},
@@ -100,9 +107,11 @@ static const cf_field spec_fields[] = {
 static const cf_field metadata_fields[] = {
 	/* the slug (docs pipelines.md Update: alphanumerics and dashes, not
 	 * starting with a dash; at most 100: _deriving_a_pipeline_slug...md) */
-	{.key = "slug", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = "[a-z0-9][a-z0-9-]{0,99}",
+	{.key = "slug", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = CF_BK_PIPELINE_SLUG,
 	 .match_words = "a slug: lowercase letters, digits and dashes, not starting with a dash, at most 100"},
 	{.key = "organization", .type = CF_T_STR},
+	{.key = "renamed_from", .type = CF_T_IGNORE, /* read by check() */
+	 .note = "The slugs this resource had before: a list of strings."},
 	CF_ENSURE_FIELD,
 	CF_FIELDS_END,
 };
@@ -192,6 +201,58 @@ static void read_provider_settings(cf_kctx *kc, cJSON *spec)
 			 "trigger_mode: code");
 }
 
+/* docs teams/pipelines.md "Team pipeline data model": access_level */
+const char *const cf_bk_team_levels[] = {"read_only", "build_and_read", "manage_build_and_read", NULL};
+
+/* teams from the YAML: {team-slug: level}; the slugs are checked against
+ * the organisation's teams at plan time (pipeline_teams.c). */
+static void read_teams(cf_kctx *kc, cJSON *spec)
+{
+	yaml_node_t *n = cf_ypath(kc->y, kc->root, "spec.teams");
+	if (!n || cf_yis_null(n))
+		return;
+	if (n->type != YAML_MAPPING_NODE)
+		return cf_kerr(kc, "spec.teams", "spec.teams: must be a mapping of team slug to access level "
+			       "(read_only, build_and_read or manage_build_and_read)");
+	cJSON *teams = cJSON_AddObjectToObject(spec, "teams");
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		const char *k = cf_yscalar(yaml_document_get_node(kc->y->doc, p->key));
+		yaml_node_t *vn = yaml_document_get_node(kc->y->doc, p->value);
+		const char *v = cf_yscalar(vn);
+		char path[320];
+		snprintf(path, sizeof(path), "spec.teams.%s", k ? k : "?");
+		if (kc->y->locs) /* the walker skips this map: the plan's errors point at its values */
+			cf_locs_add(kc->y->locs, path, (int)vn->start_mark.line + 1, (int)vn->start_mark.column + 1);
+		bool level = false;
+		for (size_t i = 0; v && cf_bk_team_levels[i] && !level; i++)
+			level = !strcmp(cf_bk_team_levels[i], v);
+		if (!k || !cf_schema_matches(CF_BK_TEAM_SLUG, k))
+			cf_kerr(kc, "spec.teams", "spec.teams: '%s' is not a team slug (letters, digits, '-' and '_')",
+				k ? k : "?");
+		else if (!level)
+			cf_kerr(kc, path, "%s: must be read_only, build_and_read or manage_build_and_read, not '%s'", path,
+				v ? v : "a mapping or list");
+		else
+			cJSON_AddStringToObject(teams, k, v);
+	}
+}
+
+/* metadata.renamed_from: the slugs this pipeline had (pipeline_api.c finds
+ * it under one of them when its slug is not live). */
+static void read_renamed_from(cf_kctx *kc, cJSON *doc)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
+	yaml_node_t *n = cf_ypath(kc->y, kc->root, "metadata.renamed_from");
+	if (n && kc->y->locs) /* the walker skips it: a plan error points here */
+		cf_locs_add(kc->y->locs, "metadata.renamed_from", (int)n->start_mark.line + 1, (int)n->start_mark.column + 1);
+	const cJSON *old = cf_bk_string_list(kc, "metadata.renamed_from", meta, "renamed_from");
+	const cJSON *o;
+	cJSON_ArrayForEach(o, old)
+		if (!cf_schema_matches(CF_BK_PIPELINE_SLUG, o->valuestring) || !strcmp(o->valuestring, str(meta, "slug")))
+			cf_kerr(kc, "metadata.renamed_from", "metadata.renamed_from: '%s' is not another pipeline slug",
+				o->valuestring);
+}
+
 static void read_tags(cf_kctx *kc, cJSON *spec)
 {
 	yaml_node_t *n = cf_ypath(kc->y, kc->root, "spec.tags");
@@ -265,6 +326,7 @@ static void check_sources(cf_kctx *kc, cJSON *spec)
 static void check(cf_kctx *kc, cJSON *doc, bool absent)
 {
 	cJSON *spec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
+	read_renamed_from(kc, doc);
 	if (absent || !spec)
 		return;
 	if (cf_ypath(kc->y, kc->root, "spec.env"))
@@ -292,6 +354,7 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 		cf_kerr(kc, "spec.cluster_id", "spec.cluster_id: give cluster or cluster_id, not both");
 	check_sources(kc, spec);
 	read_tags(kc, spec);
+	read_teams(kc, spec);
 	read_provider_settings(kc, spec);
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(spec, "default_command_step_timeout");
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(spec, "maximum_command_step_timeout");

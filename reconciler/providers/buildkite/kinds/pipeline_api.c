@@ -1,21 +1,25 @@
 /*
  * pipeline_api: the Pipeline kind against the REST API: what a plan
- * compares, how the live pipelines are read, how a change is carried out,
- * and export.
+ * compares, and how a change is carried out. Reading is pipeline_live.c,
+ * team associations pipeline_teams.c, export pipeline_export.c.
  *
  * Evidence (docs = buildkite/docs pages/apis/rest_api/pipelines.md, tf =
  * terraform-provider-buildkite buildkite/resource_pipeline.go):
- * - each managed pipeline is read with GET /pipelines/SLUG; 404 is "absent";
  * - create is POST /pipelines with name, repository, cluster_id,
  *   configuration, and the explicit slug, so the derived slug never applies;
+ *   the manifest's teams go with it as {UUID: level} (docs Create);
  * - update is PATCH /pipelines/SLUG with the changed fields only, slug sent
  *   with every name change (docs Update: a name without slug regenerates
- *   it), visibility only when it changes (tf Update);
- * - an archived pipeline refuses updates, so an update unarchives first
- *   and archives again when it should stay archived (tf Update);
+ *   it), visibility only when it changes (tf Update); a renamed_from rename
+ *   PATCHes the old slug with the new one;
+ * - an archived pipeline refuses updates, so an update unarchives first,
+ *   then PATCHes, then changes the team associations, and archives again
+ *   last when it should stay archived (tf Update);
  * - archive and unarchive are POST .../archive and .../unarchive, each after
  *   a fresh read (already in that state: done);
- * - DELETE answers 204, and 404 counts as done.
+ * - DELETE answers 204, and 404 counts as done. While builds run the API
+ *   refuses it, and tf retries the refusal (tf Delete, isActiveJobsError;
+ *   util.go activeJobsRegex); so does ciform, until --wait-timeout.
  */
 #include "reconciler/providers/buildkite/kinds/pipeline.h"
 #include "reconciler/providers/buildkite/export.h"
@@ -23,6 +27,7 @@
 #include "reconciler/live.h"
 #include "reconciler/manifest.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +96,8 @@ static cJSON *norm_provider(const cJSON *v, bool desired, cf_diff_ctx *ctx)
 	 .omitted_keeps_live = true}
 
 static const cf_diff_field pipeline_diff[] = {
+	/* differs only for a renamed_from rename (pipeline_live.c) */
+	{.name = "metadata.slug", .desired = "metadata.slug", .live = "slug", .fallback = "\"\"", .type = CF_D_VALUE},
 	{.name = "spec.name", .desired = "spec.name", .live = "name", .fallback = "\"\"", .type = CF_D_VALUE},
 	{.name = "spec.repository", .desired = "spec.repository", .live = "repository", .fallback = "\"\"",
 	 .type = CF_D_VALUE},
@@ -117,132 +124,16 @@ static const cf_diff_field pipeline_diff[] = {
 	{.name = "spec.provider_settings", .desired = "spec.provider_settings", .live = "provider.settings",
 	 .fallback = "{}", .type = CF_D_VALUE, .normalize = norm_provider, .omitted_keeps_live = true,
 	 .omitted_note = "the API's defaults"},
+	/* a map compared whole, keys sorted (pipeline_teams.c) */
+	{.name = "spec.teams", .desired = "spec.teams", .live = "teams", .fallback = "{}", .type = CF_D_VALUE,
+	 .normalize = cf_bk_pipeline_norm_teams, .omitted_keeps_live = true,
+	 .omitted_note = "none (only administrators may create pipelines without teams: docs pipelines.md)"},
 	{.name = NULL},
 };
-
-/* ---- reading ---- */
 
 static const char *cluster_ref(const cf_resource *r)
 {
 	return cJSON_GetStringValue(cf_json_path(r->doc, "spec.cluster"));
-}
-
-/* Every manifest's cluster name must name a live cluster, and an
- * organization written in a manifest must be this one (docs/buildkite.md). */
-static void check_refs(cf_bk_conn *c, const cf_resource_set *set, const cJSON *clusters, cf_diags *diags)
-{
-	for (size_t i = 0; i < set->count; i++) {
-		const cf_resource *r = &set->items[i];
-		if (r->kind != &cf_bk_pipeline_kind)
-			continue;
-		const char *org = cJSON_GetStringValue(cf_json_path(r->doc, "metadata.organization"));
-		if (org && strcmp(org, c->cfg.org) != 0)
-			cf_resource_diag(diags, r, "metadata.organization", "metadata.organization: '%s', but this run "
-					 "is connected to organization '%s'", org, c->cfg.org);
-		const char *ref = r->absent ? NULL : cluster_ref(r);
-		if (ref && !cf_bk_cluster_id(clusters, ref) && !cf_bk_cluster_declared(set, ref))
-			cf_resource_diag(diags, r, "spec.cluster", "spec.cluster: the organization has no cluster '%s'",
-					 ref);
-	}
-}
-
-static void add_live(cf_live *live, const cf_resource_set *set, cJSON *p, const cJSON *clusters)
-{
-	const char *cid = str(p, "cluster_id");
-	const char *cname = *cid ? cf_bk_cluster_name(clusters, cid) : NULL;
-	cname = cname ? cf_bk_cluster_alias(set, cname) : NULL; /* a cluster renamed in this run */
-	cJSON_DeleteItemFromObjectCaseSensitive(p, "cluster");
-	cJSON_AddItemToObject(p, "cluster", cname ? cJSON_CreateString(cname) : cJSON_CreateNull());
-	cJSON_AddBoolToObject(p, "active", !cf_bk_set(p, "archived_at"));
-	char *slug = cf_xstrdup(str(p, "slug")), *addr = cf_xasprintf("Pipeline/%s", slug);
-	cf_live_add(live, set, &cf_bk_pipeline_kind, addr, slug, NULL, slug, p);
-	free(addr);
-	free(slug);
-}
-
-/* Whether a present Cluster manifest is about the live cluster id. */
-static bool managed_cluster(const cf_live *live, const cf_resource_set *set, const char *id)
-{
-	for (size_t i = 0; *id && i < set->count; i++) {
-		const cf_live_item *li = set->items[i].kind == &cf_bk_cluster_kind && !set->items[i].absent ?
-			cf_live_find(live, set->items[i].address) : NULL;
-		if (li && li->id && !strcmp(li->id, id))
-			return true;
-	}
-	return false;
-}
-
-static bool has_manifest(const cf_resource_set *set, const char *slug)
-{
-	for (size_t i = 0; i < set->count; i++)
-		if (set->items[i].kind == &cf_bk_pipeline_kind && !strcmp(set->items[i].name, slug))
-			return true;
-	return false;
-}
-
-/* The prune scope (docs/buildkite.md): the other pipelines of clusters that
- * have a present Cluster manifest, archived ones left out (a prune archives,
- * so they are pruned already). Read from the list only when such a cluster
- * is live. */
-static int read_unmanaged(cf_live *live, const cf_resource_set *set, cf_bk_conn *c, const cJSON *clusters,
-			  cf_error *err)
-{
-	bool any = false;
-	const cJSON *cl;
-	cJSON_ArrayForEach(cl, clusters)
-		any = any || managed_cluster(live, set, str(cl, "id"));
-	if (!any)
-		return CF_OK;
-	cJSON *all = NULL;
-	char *path = cf_bk_path(c, "/pipelines");
-	int rc = cf_bk_list(&all, c, path, err);
-	free(path);
-	cJSON *p;
-	cJSON *list = rc == CF_OK ? all : NULL;
-	cJSON_ArrayForEach(p, list)
-		if (managed_cluster(live, set, str(p, "cluster_id")) && !cf_bk_set(p, "archived_at") &&
-		    !has_manifest(set, str(p, "slug")) && cf_schema_matches("[a-z0-9][a-z0-9-]{0,99}", str(p, "slug")))
-			add_live(live, set, cJSON_Duplicate(p, 1), clusters);
-	cJSON_Delete(all);
-	return rc;
-}
-
-static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, cf_diags *diags, cf_error *err)
-{
-	cf_bk_conn *c = cf_bk_of(conn);
-	const cJSON *clusters = NULL;
-	int rc = cf_bk_clusters(&clusters, c, err);
-	if (rc != CF_OK)
-		return rc;
-	size_t before = diags->count;
-	check_refs(c, set, clusters, diags);
-	size_t n = 0;
-	cf_http_call *calls = cf_xcalloc(set->count + 1, sizeof(*calls));
-	for (size_t i = 0; i < set->count; i++) {
-		if (set->items[i].kind != &cf_bk_pipeline_kind)
-			continue;
-		char *e = cf_http_escape(set->items[i].name), *path = cf_bk_path(c, "/pipelines/%s", e);
-		cf_http_call_init(&calls[n++], "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", path);
-		free(path);
-		free(e);
-	}
-	cf_error first = {0};
-	cf_http_run(conn->impl, calls, n, &first);
-	cf_error_clear(&first);
-	for (size_t i = 0; i < n; i++) {
-		if (rc == CF_OK && calls[i].rc == CF_OK && cJSON_IsObject(calls[i].json)) {
-			add_live(live, set, calls[i].json, clusters);
-			calls[i].json = NULL;
-		} else if (rc == CF_OK && calls[i].status != 404) {
-			rc = cf_error_set(err, calls[i].rc ? calls[i].rc : CF_EAPI, "%s",
-					  calls[i].error ? calls[i].error : "GET of a pipeline failed");
-		}
-		cf_http_call_clear(&calls[i]);
-	}
-	free(calls);
-	if (rc == CF_OK)
-		rc = read_unmanaged(live, set, c, clusters, err);
-	return rc == CF_OK && diags->count > before ? CF_EINVALID : rc;
 }
 
 /* ---- writing ---- */
@@ -264,7 +155,7 @@ static int resolve_cluster(cf_bk_conn *c, const cf_resource *r, const char **id,
 static int put_field(cJSON *b, cf_bk_conn *c, const cf_resource *r, const char *key, cf_error *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->doc, "spec"), key);
-	if (!v)
+	if (!v || !strcmp(key, "teams")) /* teams: on create by UUID, later by the team endpoints */
 		return CF_OK;
 	if (!strcmp(key, "cluster")) {
 		const char *id = NULL;
@@ -292,11 +183,22 @@ static int create_body(cJSON **out, cf_bk_conn *c, const cf_resource *r, cf_erro
 	for (size_t i = 0; rc == CF_OK && body_keys[i]; i++)
 		rc = put_field(b, c, r, body_keys[i], err);
 	cJSON_AddStringToObject(b, "slug", r->name);
+	if (rc == CF_OK)
+		rc = cf_bk_pipeline_teams_body(b, c, r, err);
 	*out = b;
 	return rc;
 }
 
-/* The changed fields only; the slug with every name change. */
+static bool changes(const cf_change *ch, const char *path)
+{
+	for (size_t i = 0; i < ch->fields.count; i++)
+		if (!strcmp(ch->fields.items[i].path, path))
+			return true;
+	return false;
+}
+
+/* The changed fields only; the slug with every name change and with a
+ * renamed_from rename. */
 static int update_body(cJSON **out, cf_bk_conn *c, const cf_change *ch, cf_error *err)
 {
 	cJSON *b = cJSON_CreateObject();
@@ -306,19 +208,20 @@ static int update_body(cJSON **out, cf_bk_conn *c, const cf_change *ch, cf_error
 		if (!strncmp(path, "spec.", 5))
 			rc = put_field(b, c, ch->res, path + 5, err);
 	}
-	if (cJSON_HasObjectItem(b, "name"))
+	if (cJSON_HasObjectItem(b, "name") || changes(ch, "metadata.slug"))
 		cJSON_AddStringToObject(b, "slug", ch->res->name);
 	*out = b;
 	return rc;
 }
 
-static int lookup(cJSON **found, cf_bk_conn *c, const void *key, cf_error *err)
+int cf_bk_pipeline_get(cJSON **found, cf_bk_conn *c, const void *slug, cf_error *err)
 {
-	char *e = cf_http_escape(key), *path = cf_bk_path(c, "/pipelines/%s", e);
+	char *e = cf_http_escape(slug), *path = cf_bk_path(c, "/pipelines/%s", e);
 	int rc = cf_http_request(found, c->base.impl, "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
 	free(path);
 	free(e);
 	if (rc == CF_ENOTFOUND) {
+		cf_error_clear(err);
 		*found = NULL;
 		return CF_OK;
 	}
@@ -329,7 +232,7 @@ static int lookup(cJSON **found, cf_bk_conn *c, const void *key, cf_error *err)
 static int set_archived(cf_bk_conn *c, const char *slug, bool archived, cf_error *err)
 {
 	cJSON *now = NULL;
-	int rc = lookup(&now, c, slug, err);
+	int rc = cf_bk_pipeline_get(&now, c, slug, err);
 	bool there = now && cf_bk_set(now, "archived_at") == archived;
 	cJSON_Delete(now);
 	if (rc != CF_OK || there)
@@ -343,25 +246,116 @@ static int set_archived(cf_bk_conn *c, const char *slug, bool archived, cf_error
 	return rc;
 }
 
+/* The slug the pipeline has now: the manifest's once a rename planned in
+ * this run has landed, else the live one the plan read. */
+static const char *slug_now(cf_bk_conn *c, const cf_change *ch)
+{
+	if (!ch->res || !ch->name || !strcmp(ch->res->name, ch->name))
+		return ch->res ? ch->res->name : ch->name;
+	cJSON *p = NULL;
+	cf_error miss = {0};
+	int rc = cf_bk_pipeline_get(&p, c, ch->res->name, &miss);
+	cf_error_clear(&miss);
+	bool renamed = rc == CF_OK && p;
+	cJSON_Delete(p);
+	return renamed ? ch->res->name : ch->name;
+}
+
+/* docs Update; tf Update: unarchive, PATCH, team associations, archive
+ * last; the PATCH goes to the live slug, which a rename changes. */
 static int send_update(cf_bk_conn *c, const cf_change *ch, cf_error *err)
 {
-	cJSON *body = NULL, *answer = NULL;
+	cJSON *body = NULL, *answer = NULL, *api = ch->live ? cf_live_api(ch->live) : NULL;
 	int rc = update_body(&body, c, ch, err);
 	bool frozen = cJSON_IsTrue(cf_json_path(ch->res->doc, "spec.archived"));
-	bool was = ch->live && ch->live->api_json && strstr(ch->live->api_json, "\"active\":false");
+	bool was = api && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(api, "active"));
+	const char *slug = ch->name;
 	if (rc == CF_OK && was) /* tf Update: the API refuses updates to an archived pipeline */
-		rc = set_archived(c, ch->name, false, err);
-	char *e = cf_http_escape(ch->name), *path = cf_bk_path(c, "/pipelines/%s", e);
+		rc = set_archived(c, slug, false, err);
+	char *e = cf_http_escape(slug), *path = cf_bk_path(c, "/pipelines/%s", e);
 	char *text = cJSON_PrintUnformatted(body);
-	if (rc == CF_OK)
+	if (rc == CF_OK && body->child)
 		rc = cf_http_request(&answer, c->base.impl, "PATCH", CF_HTTP_IDEMPOTENT, text, path, err);
+	if (rc == CF_OK && cJSON_HasObjectItem(body, "slug"))
+		slug = ch->res->name;
+	if (rc == CF_OK && changes(ch, "spec.teams"))
+		rc = cf_bk_pipeline_teams_apply(c, ch, str(api, "id"), err);
 	if (rc == CF_OK && was && frozen) /* it stays archived: no activation change is planned */
-		rc = set_archived(c, ch->name, true, err);
+		rc = set_archived(c, slug, true, err);
 	cJSON_Delete(answer);
 	cJSON_Delete(body);
+	cJSON_Delete(api);
 	free(text);
 	free(path);
 	free(e);
+	return rc;
+}
+
+/* tf util.go activeJobsRegex: how the API words a delete refused while
+ * builds or jobs run (tf util_test.go: "Cannot delete pipeline with active
+ * builds"). Only a 422 is read so: a proxy's page never is. */
+static bool builds_running(const cf_http_call *call)
+{
+	regex_t re;
+	if (call->status != 422 || !call->error || regcomp(&re, "(active|running)[[:space:]]+(builds|jobs)|"
+			"(builds?|jobs?)[[:space:]]+are[[:space:]]+running", REG_EXTENDED | REG_ICASE | REG_NOSUB))
+		return false;
+	bool hit = regexec(&re, call->error, 0, NULL, 0) == 0;
+	regfree(&re);
+	return hit;
+}
+
+typedef struct deletion {
+	cf_bk_conn *c;
+	char *path;
+	char *refusal; /* the API's last refusal, for the timeout's message */
+} deletion;
+
+static int poll_delete(void *ud, cf_error *err)
+{
+	deletion *d = ud;
+	cf_http_call call;
+	cf_http_call_init(&call, "DELETE", CF_HTTP_IDEMPOTENT, NULL, "%s", d->path);
+	int rc = cf_http_run(d->c->base.impl, &call, 1, err);
+	int out = rc == CF_OK || call.status == 404 ? 1 : builds_running(&call) ? 0 : rc;
+	if (out >= 0)
+		cf_error_clear(err);
+	if (out == 0) {
+		free(d->refusal);
+		d->refusal = cf_xstrdup(call.error);
+	}
+	cf_http_call_clear(&call);
+	return out;
+}
+
+static int delete_pipeline(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
+{
+	char *e = cf_http_escape(ch->name);
+	deletion d = {.c = cf_bk_of(ctx->conn), .path = cf_bk_path(d.c, "/pipelines/%s", e)};
+	int rc = cf_apply_wait_for(ctx, "waiting for running builds", poll_delete, &d, err);
+	if (rc == CF_ETIMEOUT)
+		rc = cf_error_set(err, CF_ETIMEOUT, "%s: not deleted: builds were still running when the wait "
+				  "timeout ran out (%s); let them finish or cancel them, then apply again, or raise "
+				  "--wait-timeout", ch->address, d.refusal ? d.refusal : "refused");
+	free(d.refusal);
+	free(d.path);
+	free(e);
+	return rc;
+}
+
+static int create(cf_apply_ctx *ctx, cf_bk_conn *c, const cf_change *ch, cf_error *err)
+{
+	cJSON *body = NULL, *answer = NULL;
+	int rc = create_body(&body, c, ch->res, err);
+	char *text = cJSON_PrintUnformatted(body), *coll = cf_bk_path(c, "/pipelines");
+	if (rc == CF_OK)
+		rc = cf_bk_create(&answer, c, coll, text, cf_bk_pipeline_get, ch->res->name, err);
+	if (rc == CF_OK)
+		cf_apply_created(ctx, ch->address, str(answer, "slug"));
+	cJSON_Delete(answer);
+	cJSON_Delete(body);
+	free(text);
+	free(coll);
 	return rc;
 }
 
@@ -369,121 +363,25 @@ static int apply(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
 	cf_bk_conn *c = cf_bk_of(ctx->conn);
 	if (ch->action == CF_ACTIVATE || ch->action == CF_DEACTIVATE)
-		return set_archived(c, ch->name, ch->action == CF_DEACTIVATE, err);
+		return set_archived(c, slug_now(c, ch), ch->action == CF_DEACTIVATE, err);
 	if (ch->action == CF_UPDATE)
 		return send_update(c, ch, err);
-	char *e = cf_http_escape(ch->name), *path = cf_bk_path(c, "/pipelines/%s", e);
-	int rc = CF_OK;
-	if (ch->action == CF_DELETE && !ch->res) {
-		rc = set_archived(c, ch->name, true, err); /* pruned pipelines are archived, never deleted */
-	} else if (ch->action == CF_DELETE) {
-		rc = cf_http_delete(c->base.impl, path, err);
-	} else {
-		cJSON *body = NULL, *answer = NULL;
-		rc = create_body(&body, c, ch->res, err);
-		char *text = cJSON_PrintUnformatted(body), *coll = cf_bk_path(c, "/pipelines");
-		if (rc == CF_OK)
-			rc = cf_bk_create(&answer, c, coll, text, lookup, ch->name, err);
-		if (rc == CF_OK)
-			cf_apply_created(ctx, ch->address, str(answer, "slug"));
-		cJSON_Delete(answer);
-		cJSON_Delete(body);
-		free(text);
-		free(coll);
-	}
-	free(path);
-	free(e);
-	return rc;
+	if (ch->action == CF_DELETE && !ch->res) /* pruned pipelines are archived, never deleted */
+		return set_archived(c, ch->name, true, err);
+	if (ch->action == CF_DELETE)
+		return delete_pipeline(ctx, ch, err);
+	return create(ctx, c, ch, err);
 }
 
+/* write_pipelines always; write_teams when the change touches teams. */
 static int preflight(cf_apply_ctx *ctx, const cf_change *ch, cf_error *err)
 {
-	(void)ch;
 	static const char *const need[] = {"write_pipelines", NULL};
-	return cf_bk_require_scopes(cf_bk_of(ctx->conn), need, "changing pipelines", err);
-}
-
-/* ---- export ---- */
-
-static void export_value(cJSON *spec, const cJSON *p, const char *key, const char *dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
-	if (!v || cJSON_IsNull(v))
-		return;
-	char *text = cJSON_PrintUnformatted(v);
-	bool is_default = dflt && !strcmp(text, dflt);
-	free(text);
-	if (!is_default)
-		cJSON_AddItemToObject(spec, key, cJSON_Duplicate(v, 1));
-}
-
-static cJSON *pipeline_doc(const cJSON *p, const cJSON *clusters)
-{
-	cJSON *doc = cJSON_CreateObject();
-	cJSON_AddStringToObject(doc, "apiVersion", "buildkite/v1");
-	cJSON_AddStringToObject(doc, "kind", "Pipeline");
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(doc, "metadata"), "slug", str(p, "slug"));
-	cJSON *spec = cJSON_AddObjectToObject(doc, "spec");
-	cJSON_AddStringToObject(spec, "name", str(p, "name"));
-	cJSON_AddStringToObject(spec, "repository", str(p, "repository"));
-	const char *cname = cf_bk_cluster_name(clusters, str(p, "cluster_id"));
-	if (cname)
-		cJSON_AddStringToObject(spec, "cluster", cname);
-	else
-		export_value(spec, p, "cluster_id", NULL);
-	static const char *const keys[][2] = {
-		{"configuration", NULL}, {"pipeline_template_uuid", NULL}, {"description", NULL},
-		{"default_branch", NULL}, {"branch_configuration", NULL}, {"skip_queued_branch_builds", "false"},
-		{"skip_queued_branch_builds_filter", NULL}, {"cancel_running_branch_builds", "false"},
-		{"cancel_running_branch_builds_filter", NULL}, {"allow_rebuilds", "true"}, {"clone_mirror_url", NULL},
-		{"default_command_step_timeout", NULL}, {"maximum_command_step_timeout", NULL},
-		{"visibility", "\"private\""}, {"tags", "[]"},
-	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		export_value(spec, p, keys[i][0], keys[i][1]);
-	if (cf_bk_set(p, "archived_at"))
-		cJSON_AddTrueToObject(spec, "archived");
-	return doc;
-}
-
-/* export --pipeline SLUG (scope.projects; docs/buildkite.md): each read with
- * GET /pipelines/SLUG, a slug the organisation lacks is CF_ENOTFOUND; the
- * scope's "all" reads the whole list. */
-static int export_pipelines(cf_export *out, const void *vctx, cf_error *err)
-{
-	const cf_bk_export_ctx *ctx = vctx;
-	if (!ctx->scope->all && !ctx->scope->nprojects)
-		return CF_OK;
-	const cJSON *clusters = NULL;
-	cJSON *all = NULL;
-	int rc = cf_bk_clusters(&clusters, ctx->c, err);
-	if (rc == CF_OK && ctx->scope->all) {
-		char *path = cf_bk_path(ctx->c, "/pipelines");
-		rc = cf_bk_list(&all, ctx->c, path, err);
-		free(path);
-	}
-	for (size_t i = 0; rc == CF_OK && !ctx->scope->all && i < ctx->scope->nprojects; i++) {
-		cJSON *one = NULL;
-		const char *slug = ctx->scope->projects[i];
-		rc = lookup(&one, ctx->c, slug, err);
-		if (rc == CF_OK && !one)
-			rc = cf_error_set(err, CF_ENOTFOUND, "the organization has no pipeline '%s'", slug);
-		if (!all)
-			all = cJSON_CreateArray();
-		if (one)
-			cJSON_AddItemToArray(all, one);
-	}
-	const cJSON *p;
-	const cJSON *list = rc == CF_OK ? all : NULL;
-	cJSON_ArrayForEach(p, list) {
-		if (!cf_schema_matches("[a-z0-9][a-z0-9-]{0,99}", str(p, "slug")))
-			continue; /* not a slug this API makes: no file name can hold it safely */
-		char *file = cf_xasprintf("pipeline-%s.yaml", str(p, "slug"));
-		cf_export_add(out, "pipelines", file, pipeline_doc(p, clusters));
-		free(file);
-	}
-	cJSON_Delete(all);
-	return rc;
+	static const char *const teams[] = {"write_pipelines", "write_teams", NULL};
+	bool with_teams = changes(ch, "spec.teams") ||
+			  (ch->action == CF_CREATE && ch->res && cJSON_GetArraySize(cf_json_path(ch->res->doc, "spec.teams")));
+	return cf_bk_require_scopes(cf_bk_of(ctx->conn), with_teams ? teams : need,
+				    with_teams ? "changing pipelines and their teams" : "changing pipelines", err);
 }
 
 const cf_kind cf_bk_pipeline_kind = {
@@ -501,7 +399,7 @@ const cf_kind cf_bk_pipeline_kind = {
 	.schema_rules = NULL,
 	.diff = pipeline_diff,
 	.has_active = true,
-	.read_live = read_live,
+	.read_live = cf_bk_pipeline_read_live,
 	.apply = apply,
 	.live_problem = NULL,
 	.preflight = preflight,
@@ -510,5 +408,8 @@ const cf_kind cf_bk_pipeline_kind = {
 	.delete_note = NULL, /* ensure: absent deletes */
 	.prune_note = "archived, not deleted: a pruned pipeline is archived (its builds kept), as the "
 		      "Buildkite UI does",
-	.export = export_pipelines,
+	.activate_op = "unarchive", /* POST .../unarchive (docs pipelines.md) */
+	.deactivate_op = "archive",  /* POST .../archive */
+	.prune_op = "archive",
+	.export = cf_bk_pipeline_export,
 };

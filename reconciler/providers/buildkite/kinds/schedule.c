@@ -198,6 +198,20 @@ static int read_pipeline(cf_live *live, const cf_resource_set *set, cf_bk_conn *
 	int rc = cf_bk_list(&all, c, path, err);
 	free(path);
 	free(e);
+	/* a pipeline renamed in this run keeps its schedules under an old slug
+	 * until apply's PATCH moves them (docs/buildkite.md "Pipeline renames") */
+	const cJSON *o, *olds = rc == CF_ENOTFOUND ? cf_bk_pipeline_renamed_from(set, slug) : NULL;
+	cJSON_ArrayForEach(o, olds) {
+		if (rc != CF_ENOTFOUND)
+			break;
+		cf_error_clear(err);
+		cJSON_Delete(all);
+		all = NULL;
+		char *oe = cf_http_escape(o->valuestring), *op = cf_bk_path(c, "/pipelines/%s/schedules", oe);
+		rc = cf_bk_list(&all, c, op, err);
+		free(op);
+		free(oe);
+	}
 	bool declared = false;
 	for (size_t i = 0; i < set->count; i++)
 		declared = declared || (!strcmp(set->items[i].kind->name, "Pipeline") && !set->items[i].absent &&

@@ -33,7 +33,7 @@
 #define CIDR_PATTERN "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])"
 
 static const cf_field spec_fields[] = {
-	{.key = "allowed_ip_addresses", .type = CF_T_IGNORE}, /* read by check(): a list of strings */
+	{.key = "allowed_ip_addresses", .type = CF_T_IGNORE, .note = "A set of IPv4 CIDRs; empty: any."}, /* check() */
 	{.key = "expires_at", .type = CF_T_STR},
 	/* output-only fields of a GET answer (docs "Token data model") */
 	{.key = "id", .type = CF_T_IGNORE},
@@ -49,7 +49,8 @@ static const cf_field metadata_fields[] = {
 	 .match_words = "a cluster name or UUID"},
 	{.key = "description", .type = CF_T_STR, .flags = CF_F_REQUIRED, .match = DESC_PATTERN,
 	 .match_words = "a description without '/'"},
-	{.key = "renamed_from", .type = CF_T_IGNORE}, /* read by check(): a list of strings */
+	{.key = "renamed_from", .type = CF_T_IGNORE, /* read by check() */
+	 .note = "The descriptions this resource had before: a list of strings."},
 	{.key = "organization", .type = CF_T_STR},
 	CF_ENSURE_FIELD,
 	CF_FIELDS_END,

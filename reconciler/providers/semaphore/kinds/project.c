@@ -35,7 +35,7 @@ static const cf_field param_fields[] = {
 	{.key = "required", .type = CF_T_BOOL},
 	{.key = "description", .type = CF_T_STR},
 	{.key = "default_value", .type = CF_T_STR},
-	{.key = "options", .type = CF_T_IGNORE}, /* a list of strings: read by check */
+	{.key = "options", .type = CF_T_IGNORE, .note = "A list of strings."}, /* read by check */
 	{.key = "regex_pattern", .type = CF_T_STR},
 	{.key = "validate_input_format", .type = CF_T_BOOL},
 	CF_FIELDS_END,
@@ -67,20 +67,20 @@ static const cf_field status_fields[] = {
 };
 
 static const cf_field string_pair_fields[] = {
-	{.key = "allowed_secrets", .type = CF_T_IGNORE}, /* lists of strings: read by check */
-	{.key = "allowed_contributors", .type = CF_T_IGNORE},
+	{.key = "allowed_secrets", .type = CF_T_IGNORE, .note = "A list of secret names."}, /* read by check */
+	{.key = "allowed_contributors", .type = CF_T_IGNORE, .note = "A list of strings."},
 	CF_FIELDS_END,
 };
 
 static const cf_field whitelist_fields[] = {
-	{.key = "branches", .type = CF_T_IGNORE},
-	{.key = "tags", .type = CF_T_IGNORE},
+	{.key = "branches", .type = CF_T_IGNORE, .note = "A list of strings."},
+	{.key = "tags", .type = CF_T_IGNORE, .note = "A list of strings."},
 	CF_FIELDS_END,
 };
 
 static const cf_field repository_fields[] = {
 	{.key = "url", .type = CF_T_STR},
-	{.key = "run_on", .type = CF_T_IGNORE},
+	{.key = "run_on", .type = CF_T_IGNORE, .note = "A list of strings."},
 	{.key = "forked_pull_requests", .type = CF_T_MAP, .fields = string_pair_fields},
 	{.key = "pipeline_file", .type = CF_T_STR},
 	{.key = "status", .type = CF_T_MAP, .fields = status_fields},
