@@ -55,7 +55,7 @@ static const char help[] =
 	"  --force              with --dir: replace files that exist (else: an error)\n"
 	"  --parallelism N      requests in flight (1-64, default 8)\n"
 	"  --org-url URL, --token-file FILE, --context NAME, --circleci-host URL,\n"
-	"  --api-url URL: as for plan\n";
+	"  --circleci-runner-host URL, --api-url URL: as for plan\n";
 
 typedef struct export_args {
 	opt_list projects, orgs, namespaces, pipelines, clusters;

@@ -44,15 +44,15 @@ int opt_parse(const char *verb, const char *help, const opt *opts, int argc, cha
  * options): --circleci-host URL, --rewrite-write-only (CircleCI), --org SLUG
  * and --api-url URL (Buildkite). Every verb that connects takes them. */
 typedef struct conn_flags {
-	const char *circleci_host, *org, *api_url;
+	const char *circleci_host, *circleci_runner_host, *org, *api_url;
 	bool rewrite_write_only;
 	/* --registration-token-dir, set by the verb that parsed it: providers
 	 * read it at plan time too (a token whose file is missing) */
 	const char *token_dir;
-	char *store[6];
-	const char *list[7];
+	char *store[7];
+	const char *list[8];
 } conn_flags;
-#define CONN_FLAGS_OPTS 4
+#define CONN_FLAGS_OPTS 5
 /* Writes the CONN_FLAGS_OPTS options into out. */
 void conn_flags_opts(conn_flags *f, opt *out);
 /* After parsing: the "name=value" list for cf_conn_settings.options. */

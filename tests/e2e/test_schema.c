@@ -40,7 +40,7 @@ static void test_the_schema_names_every_kind_and_its_patterns(void **state)
 				       "\"circleci/v1\"]}"));
 	static const char *const kinds[] = {"SelfHostedAgentType", "DeploymentTarget", "ArtifactRetentionPolicy",
 					    "Secret", "ProjectSecret", "Project", "Task", "Notification", "Dashboard",
-					    "Pipeline", "Cluster", "ClusterQueue", "ClusterAgentToken", "ClusterSecret", "PipelineSchedule", "OrganizationPipelineSettings", "Context", "ProjectEnvironment", "ProjectSettings"};
+					    "Pipeline", "Cluster", "ClusterQueue", "ClusterAgentToken", "ClusterSecret", "PipelineSchedule", "OrganizationPipelineSettings", "Context", "ProjectEnvironment", "ProjectSettings", "RunnerResourceClass", "RunnerToken", "Webhook", "ScheduleTrigger"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		char *cond = cf_xasprintf("\"properties\": {\"kind\": {\"const\": \"%s\"}}", kinds[i]);
 		assert_true(fx_contains(r.out, cond));

@@ -40,5 +40,12 @@ cJSON *cci_project_at(cci_req *q);
 void cci_project_routes(cci_req *q, sbx_resp *rs);
 /* settings.c: GET|PATCH /project/{vcs}/{org}/{repo}/settings. */
 void cci_settings_route(cci_req *q, cJSON *project, sbx_resp *rs);
+/* triggers.c: /projects/{id}/pipeline-definitions[/{def}/triggers], /projects/{id}/triggers/{id}. */
+void cci_trigger_routes(cci_req *q, sbx_resp *rs);
+/* webhooks.c: /webhook[/{id}]. */
+void cci_webhook_routes(cci_req *q, sbx_resp *rs);
+/* runner.c: /api/v3/runner/... (after the token check). */
+void cci_runner_answer(sbx *s, void *conn, const char *url, const char *method, const char *body, size_t len,
+		       sbx_resp *rs);
 
 #endif

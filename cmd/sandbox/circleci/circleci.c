@@ -16,6 +16,9 @@
  *                 "restrictions": [{"id", "restriction_type", "restriction_value"}]}]
  *   "context_page_size": N     default 100: contexts per GET /context page
  *   "envvar_page_size": N      default 100: project variables per page (project.c)
+ *   projects[].pipeline_definitions, projects[].triggers, "server", "actor_ids": triggers.c
+ *   "webhooks": [...]          webhooks.c
+ *   "runner_namespaces", "runner_classes", "runner_tokens", "runner_running": runner.c
  * Missing ids are made up at first use.
  */
 #include "cmd/sandbox/circleci/cci.h"
@@ -393,6 +396,10 @@ static void route(cci_req *q, sbx_resp *rs)
 		context_create(q, rs);
 	else if (q->nseg >= 2 && !strcmp(first, "context"))
 		context_routes(q, rs);
+	else if (q->nseg >= 3 && !strcmp(first, "projects"))
+		cci_trigger_routes(q, rs);
+	else if (!strcmp(first, "webhook"))
+		cci_webhook_routes(q, rs);
 	else
 		cci_fail(rs, 404, "Not found");
 }
@@ -420,6 +427,10 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 	}
 	if (strcmp(tok, s->token) != 0) {
 		cci_fail(rs, 401, "Invalid token provided.");
+		return;
+	}
+	if (!strncmp(url, "/api/v3/runner/", 15)) { /* the runner API (runner.c) */
+		cci_runner_answer(s, conn, url, method, body, len, rs);
 		return;
 	}
 	if (strncmp(url, V2 "/", strlen(V2) + 1) != 0) {

@@ -22,6 +22,12 @@ typedef struct cf_cci_conn {
 	bool rewrite_write_only; /* --rewrite-write-only: values the API cannot show are written */
 	cJSON *orgs;     /* organisation as written -> id, resolved once */
 	cJSON *projects; /* project slug as written -> GET /project/{slug} answer */
+	struct cf_cci_runner *runner; /* runner.h: the runner API's client, made at first use */
+	char *token_dir;   /* --registration-token-dir, or NULL (token_file.h's default) */
+	char *runner_host; /* --circleci-runner-host, or NULL (runner.c's rule) */
+	/* what --debug asked of the connection, for the runner client too */
+	void (*trace)(void *ud, const cf_trace *t);
+	void *trace_ud;
 } cf_cci_conn;
 
 static inline cf_cci_conn *cf_cci_of(cf_conn *c)

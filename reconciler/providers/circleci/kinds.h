@@ -13,6 +13,10 @@
 extern const cf_kind cf_cci_context_kind;
 extern const cf_kind cf_cci_project_env_kind;
 extern const cf_kind cf_cci_project_settings_kind;
+extern const cf_kind cf_cci_runner_class_kind;
+extern const cf_kind cf_cci_runner_token_kind;
+extern const cf_kind cf_cci_schedule_trigger_kind;
+extern const cf_kind cf_cci_webhook_kind;
 
 /* The export hooks' ctx. Until export has --org and --project for CircleCI,
  * scope->projects carries both: "gh/acme" (two segments, or a UUID) is an
@@ -24,6 +28,13 @@ typedef struct cf_cci_export_ctx {
 
 /* True when ref names an organisation (not a project) in an export scope. */
 bool cf_cci_scope_is_org(const char *ref);
+/* The address hook of a kind named per project: "PROJECT/NAME" from
+ * metadata.project (a slug) and metadata.name, or NULL. */
+char *cf_cci_project_name_address(const cJSON *doc);
+/* Calls one for each organisation (orgs) or each project (!orgs) of an
+ * export hook's ctx (a cf_cci_export_ctx), until one fails. */
+int cf_cci_export_each(cf_export *out, const void *ctx, bool orgs,
+		       int (*one)(cf_export *out, cf_conn *c, const char *ref, cf_error *err), cf_error *err);
 
 /* envvars.c: the write-only variables of Context and ProjectEnvironment. */
 /* One spec.envVars entry: name, and one of value, valueFrom {env|file},

@@ -10,6 +10,8 @@
  */
 #include "reconciler/providers/circleci/client.h"
 #include "reconciler/providers/circleci/kinds.h"
+#include "reconciler/providers/circleci/runner.h"
+#include "reconciler/diff.h"
 #include "reconciler/live.h"
 
 #include <stdlib.h>
@@ -23,14 +25,20 @@ static const cf_kind *const kinds[] = {
 	&cf_cci_context_kind,
 	&cf_cci_project_settings_kind,
 	&cf_cci_project_env_kind,
+	&cf_cci_runner_class_kind,
+	&cf_cci_runner_token_kind,
+	&cf_cci_webhook_kind,
+	&cf_cci_schedule_trigger_kind,
 	NULL,
 };
 
-static const char *const write_phases[] = {"Context", "ProjectSettings", "ProjectEnvironment",
+static const char *const write_phases[] = {"RunnerResourceClass", "RunnerToken", "Context", "ProjectSettings",
+						   "ProjectEnvironment", "Webhook", "ScheduleTrigger",
 						   CF_PHASE_ACTIVATIONS, NULL};
 /* deletes: unmanaged variables, then contexts (docs/circleci.md "Order");
  * ProjectSettings are never deleted */
-static const char *const delete_phases[] = {"ProjectEnvironment", "Context", NULL};
+static const char *const delete_phases[] = {"ScheduleTrigger", "Webhook", "ProjectEnvironment", "Context",
+						    "RunnerToken", "RunnerResourceClass", NULL};
 
 static void cci_close(cf_conn *c)
 {
@@ -39,6 +47,9 @@ static void cci_close(cf_conn *c)
 	cf_http_config_clear(&k->cfg);
 	cJSON_Delete(k->orgs);
 	cJSON_Delete(k->projects);
+	cf_cci_runner_free(k->runner);
+	free(k->token_dir);
+	free(k->runner_host);
 	free(k->host);
 	free(k->where);
 	free(k);
@@ -69,6 +80,9 @@ static int cci_connect(cf_conn **out, const cf_conn_settings *in, const cf_limit
 		return rc;
 	}
 	k->rewrite_write_only = cf_conn_option(in, "rewrite-write-only") != NULL; /* --rewrite-write-only */
+	const char *dir = cf_conn_option(in, "registration-token-dir"), *rh = cf_conn_option(in, "circleci-runner-host");
+	k->token_dir = dir ? cf_xstrdup(dir) : NULL;
+	k->runner_host = rh ? cf_xstrdup(rh) : NULL;
 	if (l && l->parallelism > 0)
 		k->cfg.parallelism = l->parallelism;
 	if (l && l->timeout_ms > 0)
@@ -90,6 +104,8 @@ static int cci_clone(cf_conn **out, const cf_conn *c, cf_error *err)
 	k->cfg.context = NULL;
 	k->host = cf_xstrdup(from->host);
 	k->rewrite_write_only = from->rewrite_write_only;
+	k->token_dir = from->token_dir ? cf_xstrdup(from->token_dir) : NULL;
+	k->runner_host = from->runner_host ? cf_xstrdup(from->runner_host) : NULL;
 	return open_client(out, k, err);
 }
 
@@ -103,9 +119,11 @@ static const char *cci_org(const cf_conn *c)
 	return ((const cf_cci_conn *)c)->cfg.base_url;
 }
 
+/* The v2 client's requests and the runner client's, when one was made. */
 static unsigned long cci_requests(const cf_conn *c)
 {
-	return cf_http_client_requests(c->impl);
+	const cf_cci_conn *k = (const cf_cci_conn *)c;
+	return cf_http_client_requests(c->impl) + (k->runner ? cf_http_client_requests(k->runner->http) : 0);
 }
 
 static void cci_on_progress(cf_conn *c, void (*fn)(void *ud, unsigned long done), void *ud)
@@ -115,7 +133,12 @@ static void cci_on_progress(cf_conn *c, void (*fn)(void *ud, unsigned long done)
 
 static void cci_on_trace(cf_conn *c, void (*fn)(void *ud, const cf_trace *t), void *ud)
 {
+	cf_cci_conn *k = cf_cci_of(c);
+	k->trace = fn; /* runner.c hands it to the runner client it makes */
+	k->trace_ud = ud;
 	cf_http_client_on_trace(c->impl, fn, ud);
+	if (k->runner)
+		cf_http_client_on_trace(k->runner->http, fn, ud);
 }
 
 /* Each kind reads what the set's manifests of that kind are about. */
@@ -136,6 +159,24 @@ bool cf_cci_scope_is_org(const char *ref)
 	for (const char *p = ref; *p; p++)
 		slashes += *p == '/';
 	return slashes < 2;
+}
+
+char *cf_cci_project_name_address(const cJSON *doc)
+{
+	const char *p = cJSON_GetStringValue(cf_json_path(doc, "metadata.project"));
+	const char *n = cJSON_GetStringValue(cf_json_path(doc, "metadata.name"));
+	return p && n && *n && cf_cci_slug_shaped(p, 3) ? cf_xasprintf("%s/%s", p, n) : NULL;
+}
+
+int cf_cci_export_each(cf_export *out, const void *vctx, bool orgs,
+		       int (*one)(cf_export *out, cf_conn *c, const char *ref, cf_error *err), cf_error *err)
+{
+	const cf_cci_export_ctx *ctx = vctx;
+	int rc = CF_OK;
+	for (size_t i = 0; i < ctx->scope->nprojects && rc == CF_OK; i++)
+		if (cf_cci_scope_is_org(ctx->scope->projects[i]) == orgs)
+			rc = one(out, ctx->conn, ctx->scope->projects[i], err);
+	return rc;
 }
 
 static int cci_export(cf_export *out, cf_conn *c, const cf_export_scope *scope, cf_error *err)

@@ -261,12 +261,7 @@ static char *context_address(const cJSON *doc)
 
 static int export_contexts(cf_export *out, const void *vctx, cf_error *err)
 {
-	const cf_cci_export_ctx *ctx = vctx;
-	int rc = CF_OK;
-	for (size_t i = 0; i < ctx->scope->nprojects && rc == CF_OK; i++)
-		if (cf_cci_scope_is_org(ctx->scope->projects[i]))
-			rc = export_org(out, ctx->conn, ctx->scope->projects[i], err);
-	return rc;
+	return cf_cci_export_each(out, vctx, true, export_org, err);
 }
 
 const cf_kind cf_cci_context_kind = {

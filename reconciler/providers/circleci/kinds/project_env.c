@@ -118,12 +118,7 @@ static int export_project(cf_export *out, cf_conn *c, const char *slug, cf_error
 
 static int export_envs(cf_export *out, const void *vctx, cf_error *err)
 {
-	const cf_cci_export_ctx *ctx = vctx;
-	int rc = CF_OK;
-	for (size_t i = 0; i < ctx->scope->nprojects && rc == CF_OK; i++)
-		if (!cf_cci_scope_is_org(ctx->scope->projects[i]))
-			rc = export_project(out, ctx->conn, ctx->scope->projects[i], err);
-	return rc;
+	return cf_cci_export_each(out, vctx, false, export_project, err);
 }
 
 const cf_kind cf_cci_project_env_kind = {

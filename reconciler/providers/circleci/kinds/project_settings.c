@@ -47,7 +47,7 @@ static const cf_field advanced_fields[] = {
 	{.key = "setup_workflows", .type = CF_T_BOOL},
 	{.key = "write_settings_requires_admin", .type = CF_T_BOOL},
 	{.key = "oss", .type = CF_T_BOOL},       /* refused by check(), with the reason */
-	{.key = OVERRIDES, .type = CF_T_IGNORE}, /* a list of strings: check() reads it */
+	{.key = OVERRIDES, .type = CF_T_IGNORE, .note = "A set of branch names; [] clears it."}, /* check() */
 	CF_FIELDS_END,
 };
 
@@ -297,12 +297,7 @@ static int export_project(cf_export *out, cf_conn *c, const char *slug, cf_error
 
 static int export_settings(cf_export *out, const void *vctx, cf_error *err)
 {
-	const cf_cci_export_ctx *ctx = vctx;
-	int rc = CF_OK;
-	for (size_t i = 0; i < ctx->scope->nprojects && rc == CF_OK; i++)
-		if (!cf_cci_scope_is_org(ctx->scope->projects[i]))
-			rc = export_project(out, ctx->conn, ctx->scope->projects[i], err);
-	return rc;
+	return cf_cci_export_each(out, vctx, false, export_project, err);
 }
 
 const cf_kind cf_cci_project_settings_kind = {
