@@ -98,6 +98,11 @@ typedef struct cf_kind {
 	 * delete of a pruned resource, when it names them ("unarchive",
 	 * "archive", "resume", "pause"): the JSON plan's "operation". */
 	const char *activate_op, *deactivate_op, *prune_op;
+	/* Optional, with has_active: a resource inactive in the spec and live is
+	 * frozen: its field differences are not applied and are no change, only a
+	 * plan note ("is archived; 2 field(s) differ"). The word is the state's
+	 * ("archived"). */
+	const char *frozen_while_inactive;
 	/* Optional: checks, before any change of the plan is made, that this one
 	 * can be carried out to the end (a token directory that can be written). */
 	int (*preflight)(struct cf_apply_ctx *ctx, const struct cf_change *ch, cf_error *err);

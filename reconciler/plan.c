@@ -330,6 +330,13 @@ static void spec_line(builder *b, const cf_resource *r, const cJSON *desired, bo
 	free(solo.error_path);
 }
 
+static void plan_note(builder *b, char *note)
+{
+	cf_plan *p = b->plan;
+	p->notes = cf_xrealloc(p->notes, (p->nnotes + 1) * sizeof(*p->notes));
+	p->notes[p->nnotes++] = note;
+}
+
 static void plan_resource(builder *b, const cf_resource *r)
 {
 	const cf_kind *k = r->kind;
@@ -362,6 +369,13 @@ static void plan_resource(builder *b, const cf_resource *r)
 		cf_field_changes fields;
 		cf_diff_compare(&fields, k->diff, lnorm, desired);
 		cf_change *c = NULL;
+		bool want = is_active(r->doc, "spec.active");
+		if (k->has_active && k->frozen_while_inactive && li && !hidden && fields.count && !want &&
+		    !is_active(api, "active")) {
+			plan_note(b, cf_xasprintf("%s is %s; %zu field(s) differ (not applied while it stays %s)",
+						  r->address, k->frozen_while_inactive, fields.count, k->frozen_while_inactive));
+			cf_field_changes_free(&fields);
+		}
 		char *partly = !hidden && api && k->unverified ? k->unverified(api) : NULL;
 		if (hidden || partly)
 			unverifiable(b, r, hidden ? hidden : partly);
@@ -383,7 +397,6 @@ static void plan_resource(builder *b, const cf_resource *r)
 			annotate(b, c, r);
 			show_plain_values(c, r);
 		}
-		bool want = is_active(r->doc, "spec.active");
 		if (k->has_active && want != (li ? is_active(api, "active") : true))
 			add_change(b, want ? CF_ACTIVATE : CF_DEACTIVATE, k, r, li, r->address);
 		spec_line(b, r, desired, want);
@@ -520,5 +533,8 @@ void cf_plan_free(cf_plan *plan)
 		free(plan->unverifiable[i].reason);
 	}
 	free(plan->unverifiable);
+	for (size_t i = 0; i < plan->nnotes; i++)
+		free(plan->notes[i]);
+	free(plan->notes);
 	free(plan);
 }

@@ -64,6 +64,10 @@ typedef struct cf_plan {
 	size_t nunmanaged;
 	cf_unverifiable *unverifiable;
 	size_t nunverifiable;
+	/* What the reviewer should know of resources that need no change ("Pipeline/web
+	 * is archived; 2 field(s) differ"). */
+	char **notes;
+	size_t nnotes;
 	size_t replacements;  /* resources replaced (each a delete and a create) */
 	size_t counts[CF_NACTIONS];
 	size_t unchanged;

@@ -179,7 +179,12 @@ char *cf_render_text(const cf_plan *p, const cf_render_opts *o)
 		for (size_t i = 0; i < p->nunverifiable; i++)
 			put(&b, "  ~ %s: %s\n", p->unverifiable[i].address, p->unverifiable[i].reason);
 	}
-	if (p->count || p->nunmanaged || p->nunverifiable)
+	if (p->nnotes) {
+		put(&b, "%sNotes:\n", p->count || p->nunmanaged || p->nunverifiable ? "\n" : "");
+		for (size_t i = 0; i < p->nnotes; i++)
+			put(&b, "  # %s\n", p->notes[i]);
+	}
+	if (p->count || p->nunmanaged || p->nunverifiable || p->nnotes)
 		put(&b, "\n");
 	put(&b, "Unchanged: %zu resource%s.\n", p->unchanged, p->unchanged == 1 ? "" : "s");
 	char *last = cf_render_summary_line(p);
@@ -283,6 +288,8 @@ char *cf_render_markdown(const cf_plan *p, const cf_render_opts *o)
 			put(&b, "%s`%s`", i ? ", " : "", p->unverifiable[i].address);
 		put(&b, "\n\n");
 	}
+	for (size_t i = 0; i < p->nnotes && b.len + reserve + strlen(p->notes[i]) + 8 <= CF_MARKDOWN_MAX; i++)
+		put(&b, "_%s_\n\n", p->notes[i]);
 	put(&b, "**%s**\n", last);
 	free(last);
 	return b.s;

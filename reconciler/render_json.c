@@ -83,6 +83,9 @@ cJSON *cf_render_json_object(const cf_plan *p, const cf_render_opts *o)
 		add_str_or_null(u, "id", p->unmanaged[i].id);
 		cJSON_AddItemToArray(unmanaged, u);
 	}
+	cJSON *notes = p->nnotes ? cJSON_AddArrayToObject(root, "notes") : NULL; /* only when some */
+	for (size_t i = 0; i < p->nnotes; i++)
+		cJSON_AddItemToArray(notes, cJSON_CreateString(p->notes[i]));
 	cJSON *unverifiable = cJSON_AddArrayToObject(root, "unverifiable");
 	for (size_t i = 0; i < p->nunverifiable; i++) {
 		cJSON *u = cJSON_CreateObject();

@@ -234,6 +234,36 @@ static void test_archived_true_archives_after_the_update_and_false_unarchives_fi
 	bk_down(&b);
 }
 
+static void test_an_archived_pipeline_meant_to_stay_archived_is_frozen_with_a_note(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, BK_SEED(LIVE_WEB), ARGS("--record", "requests.jsonl"));
+	fx_write("p.yaml", WEB "  archived: true\n");
+	fx_result r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
+	assert_int_equal(r.rc, 0);
+	fx_result_free(&r);
+	/* archived live and in the spec: a changed name is noted, not applied */
+	fx_write("p.yaml", DOC("  name: Web 2\n  repository: git@github.com:acme/web.git\n  cluster: linux-ci\n"
+			       "  configuration: \"steps: [{command: make}]\"\n  archived: true\n"));
+	r = bk_cf(&b, ARGS("drift", "p.yaml"));
+	assert_int_equal(r.rc, 0);
+	assert_true(fx_contains(r.out, "Notes:\n  # Pipeline/web-app is archived; 1 field(s) differ (not applied while "
+				       "it stays archived)\n"));
+	assert_true(fx_contains(r.out, "No changes."));
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("plan", "--format", "json", "p.yaml"));
+	assert_true(fx_contains(r.out, "\"notes\":[\"Pipeline/web-app is archived; 1 field(s) differ"));
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
+	assert_int_equal(r.rc, 0);
+	fx_result_free(&r);
+	char *patches = bodies("PATCH", "/v2/organizations/acme/pipelines/web-app");
+	assert_string_equal(patches, ""); /* nothing sent to the archived pipeline */
+	free(patches);
+	bk_down(&b);
+}
+
 static void test_ensure_absent_deletes_and_a_second_run_finds_nothing_to_do(void **state)
 {
 	(void)state;
@@ -386,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_an_update_patches_only_the_changed_fields_and_a_rename_keeps_the_slug),
 		cmocka_unit_test(test_a_reformatted_configuration_is_no_drift_but_a_changed_step_is),
 		cmocka_unit_test(test_archived_true_archives_after_the_update_and_false_unarchives_first),
+		cmocka_unit_test(test_an_archived_pipeline_meant_to_stay_archived_is_frozen_with_a_note),
 		cmocka_unit_test(test_ensure_absent_deletes_and_a_second_run_finds_nothing_to_do),
 		cmocka_unit_test(test_an_unknown_cluster_name_is_a_plan_error_at_its_position),
 		cmocka_unit_test(test_a_token_without_write_pipelines_is_refused_before_any_change_naming_the_scope),

@@ -411,5 +411,8 @@ const cf_kind cf_bk_pipeline_kind = {
 	.activate_op = "unarchive", /* POST .../unarchive (docs pipelines.md) */
 	.deactivate_op = "archive",  /* POST .../archive */
 	.prune_op = "archive",
+	/* "Cannot update an archived pipeline" (docs pipelines.md): while it is
+	 * meant to stay archived, its field differences wait (docs/buildkite.md) */
+	.frozen_while_inactive = "archived",
 	.export = cf_bk_pipeline_export,
 };
