@@ -131,6 +131,8 @@ void cf_diff_compare(cf_field_changes *out, const cf_diff_field *fields, const c
 	for (const cf_diff_field *f = fields; f->name; f++) {
 		const cJSON *b = before ? cJSON_GetObjectItemCaseSensitive(before, f->name) : NULL;
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(after, f->name);
+		if (f->note_only)
+			continue;
 		if (f->type == CF_D_SECRETS)
 			compare_secrets(out, f, b, a);
 		else if (!b || !cJSON_Compare(b, a, 1))

@@ -57,6 +57,9 @@ typedef struct cf_diff_field {
 	 * far they were compared ("tail", "presence", "none"), for the JSON
 	 * plan; NULL: compared in full (or by a digest). */
 	const char *comparison;
+	/* Never a field change: the field is there for its normalize hook's
+	 * ctx->notes only (a note the plan shows, e.g. why an update replaces). */
+	bool note_only;
 } cf_diff_field;
 
 typedef struct cf_field_change {

@@ -77,7 +77,7 @@ static const cf_diff_field diff[] = {
 	},
 	{
 		.name = "spec.envVars#replaced", .desired = "spec.envVars", .live = "replaced", .fallback = "[]",
-		.type = CF_D_VALUE, .normalize = replaced_note,
+		.type = CF_D_VALUE, .normalize = replaced_note, .note_only = true,
 	},
 	{.name = NULL},
 };
