@@ -20,6 +20,8 @@
 static const struct {
 	const char *name;
 	const char *routes; /* NULL: every API request; else only paths starting so */
+	const char *method; /* only requests of this method; NULL: any */
+	bool any_api;       /* every --api's paths too, not only Semaphore's /api/v1alpha */
 } modes[] = {
 	{.name = "close", .routes = NULL},          /* the connection closes, no answer */
 	{.name = "truncate", .routes = NULL},       /* the body stops short */
@@ -29,6 +31,10 @@ static const struct {
 	{.name = "slow", .routes = NULL},           /* a 200 whose body trickles, a byte every 2 s */
 	{.name = "endless-pages", .routes = "/projects"}, /* every project page says more come */
 	{.name = "null-lists", .routes = "/deployment_targets"}, /* target lists answered null */
+	/* a DELETE, to any vendor's API, answered 503 in a 404's words: a
+	 * proxy's error page quoting its backend, for clients that must decide
+	 * on the status, never on the text (tf buildkite client.go apiError) */
+	{.name = "not-found-503", .routes = NULL, .method = "DELETE", .any_api = true},
 };
 
 bool sbx_fault_known(const char *mode)
@@ -41,12 +47,12 @@ bool sbx_fault_known(const char *mode)
 
 static bool applies(const char *mode, const char *url, const char *method)
 {
-	if (strncmp(url, PREFIX "/", strlen(PREFIX) + 1) != 0)
-		return false;
+	bool alpha = !strncmp(url, PREFIX "/", strlen(PREFIX) + 1);
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(modes[i].name, mode))
-			return !modes[i].routes || (!strcmp(method, "GET") &&
-						     !strcmp(url + strlen(PREFIX), modes[i].routes));
+		if (!strcmp(modes[i].name, mode) && (alpha || (modes[i].any_api && strncmp(url, "/_sandbox/", 10))))
+			return modes[i].method ? !strcmp(method, modes[i].method)
+			       : !modes[i].routes || (!strcmp(method, "GET") &&
+						      !strcmp(url + strlen(PREFIX), modes[i].routes));
 	return false;
 }
 
@@ -112,13 +118,14 @@ int sbx_misbehave(const char *fault, void *connection, const char *url, const ch
 		const char *body = !strcmp(fault, "html") ? "<html><body>502 Bad Gateway</body></html>"
 				   : !strcmp(fault, "endless-pages") ? "[]"
 				   : !strcmp(fault, "null-lists") ? "null"
+				   : !strcmp(fault, "not-found-503") ? "{\"message\": \"Not Found\"}"
 								  : "{\"unexpected\": \"shape\"}";
 		resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(resp, "Content-Type", !strcmp(fault, "html") ? "text/html" : "application/json");
 		if (!strcmp(fault, "endless-pages"))
 			MHD_add_response_header(resp, "x-has-more", "true");
 	}
-	enum MHD_Result r = MHD_queue_response(conn, 200, resp);
+	enum MHD_Result r = MHD_queue_response(conn, !strcmp(fault, "not-found-503") ? 503 : 200, resp);
 	MHD_destroy_response(resp);
 	return r;
 }

@@ -281,6 +281,26 @@ static void test_lose_every_loses_another_vendors_write_after_carrying_it_out(vo
 	cx_down(&e);
 }
 
+/* --fault not-found-503: every DELETE, to any --api, is a 503 in a 404's
+ * words (faults.c); other methods are answered as ever */
+static void test_fault_not_found_503_answers_another_vendors_deletes_503_saying_not_found(void **state)
+{
+	(void)state;
+	cx_env e;
+	cx_up(&e, "{\"buildkite\": {\"clusters\": [{\"id\": \"01900000-0000-4000-8000-000000000001\", \"name\": \"linux\"}]}}",
+	      "0", (const char *[]){"--api", "buildkite", "--fault", "not-found-503", NULL});
+	char url[256];
+	snprintf(url, sizeof(url), "%s/v2/organizations/acme/clusters/01900000-0000-4000-8000-000000000001", e.sb.url);
+	char *got = NULL;
+	assert_int_equal(call(url, "DELETE", "Authorization: Bearer " TEST_TOKEN, NULL, 5000, &got), 503);
+	assert_string_equal(got, "{\"message\": \"Not Found\"}");
+	free(got);
+	assert_int_equal(call(url, "GET", "Authorization: Bearer " TEST_TOKEN, NULL, 5000, &got), 200);
+	assert_true(fx_contains(got, "\"name\":\"linux\"")); /* the cluster is still there */
+	free(got);
+	cx_down(&e);
+}
+
 static void test_freeze_after_writes_holds_later_requests_while_stats_answer(void **state)
 {
 	(void)state;
@@ -316,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_lose_every_carries_out_the_write_and_saves_it_then_answers_503),
 		cmocka_unit_test(test_lose_every_counts_writes_only_and_never_loses_a_read),
 		cmocka_unit_test(test_lose_every_loses_another_vendors_write_after_carrying_it_out),
+		cmocka_unit_test(test_fault_not_found_503_answers_another_vendors_deletes_503_saying_not_found),
 		cmocka_unit_test(test_freeze_after_writes_holds_later_requests_while_stats_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

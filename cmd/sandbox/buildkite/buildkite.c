@@ -23,6 +23,8 @@
  *   "schedules": [{"id": UUID, "pipeline_slug", "label", "cronline", "branch", "env": {},
  *                  "enabled"}]  (schedules.c)
  *   "pipeline_settings": {"default_branch", "default_cluster_id", ...}  (settings.c)
+ *   "admin": false                    the token's user is no organisation administrator:
+ *                                     the pipeline settings answer 403 (settings.c)
  *   "pipelines": [{"slug", "name", "repository", "cluster_id", "configuration",
  *                  ... the REST fields ..., "archived_at": null | time,
  *                  "running_builds_count": N}]  (pipelines.c: N deletes are refused first)

@@ -259,9 +259,14 @@ static void update(bkx_call *c, cJSON *p)
 	bkx_answer(c, 200, cJSON_Duplicate(copy, 1));
 }
 
-/* docs "Archive a pipeline" / "Unarchive a pipeline": 200 with the pipeline */
+/* docs "Archive a pipeline" / "Unarchive a pipeline": 200 with the
+ * pipeline; their 422s, { "message": "Pipeline could not be archived." }
+ * and "... unarchived.", are answered where the pipeline is already so
+ * (the docs give no other cause) */
 static void set_archived(bkx_call *c, cJSON *p, bool archived)
 {
+	if (bkx_archived(p) == archived)
+		return bkx_fail(c, 422, archived ? "Pipeline could not be archived." : "Pipeline could not be unarchived.");
 	cJSON_DeleteItemFromObjectCaseSensitive(p, "archived_at");
 	if (archived) {
 		char *now = sbx_iso_time();

@@ -36,7 +36,9 @@ static cJSON *shown(const cJSON *s)
 
 /* The body's fields onto s (gob CreatePipelineSchedule / Update): strings,
  * env an object of strings, enabled a boolean; false (answered 422) else.
- * Re-enabling clears failed_message (docs). */
+ * Re-enabling clears failed_message and failed_at (docs "Update a
+ * pipeline schedule", enabled: "Re-enabling a previously failed schedule
+ * clears its failed_message and failed_at values"). */
 static bool take(bkx_call *c, cJSON *s)
 {
 	static const char *const keys[] = {"label", "cronline", "branch", "commit", "message"};
@@ -63,8 +65,10 @@ static bool take(bkx_call *c, cJSON *s)
 		cJSON_AddItemToObject(s, "env", cJSON_Duplicate(env, 1));
 	}
 	if (en) {
-		if (cJSON_IsTrue(en))
+		if (cJSON_IsTrue(en)) {
 			cJSON_DeleteItemFromObjectCaseSensitive(s, "failed_message");
+			cJSON_DeleteItemFromObjectCaseSensitive(s, "failed_at");
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(s, "enabled");
 		cJSON_AddBoolToObject(s, "enabled", cJSON_IsTrue(en));
 	}

@@ -5,7 +5,9 @@
  *
  * State: "pipeline_settings": {"default_branch", "default_cluster_id",
  * "default_timeout_in_minutes", "maximum_timeout_in_minutes",
- * "scheduled_job_expiry_in_minutes"}; missing fields are null.
+ * "scheduled_job_expiry_in_minutes"}; missing fields are null. "admin": false
+ * (next to it, under "buildkite") makes the token's user no organisation
+ * administrator: every route here is then 403.
  */
 #include "cmd/sandbox/buildkite/bk_sandbox.h"
 
@@ -71,6 +73,11 @@ void bkx_settings(bkx_call *c, const char *rest)
 	/* docs: read_organization_settings / write_organization_settings (and an admin) */
 	if (!bkx_scope(c, get ? "read_organization_settings" : "write_organization_settings"))
 		return;
+	/* docs: "Both read and write operations require organization
+	 * administrator privileges"; a user who is none is 403 (the body as
+	 * docs pipelines.md's 403: { "message": "Forbidden" }) */
+	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c->bk, "admin")))
+		return bkx_fail(c, 403, "Forbidden");
 	cJSON *s = settings(c);
 	if (!*rest && get)
 		return bkx_answer(c, 200, shown(c, s));

@@ -194,8 +194,11 @@ static void read_provider_settings(cf_kctx *kc, cJSON *spec)
 		if (!strcmp(k, "pull_request_branch_filter_configuration"))
 			check_branch_filter(kc, path, v);
 	}
-	/* tf validateFilterConditionWithTriggerMode: filters act on code builds only */
-	if ((cJSON_HasObjectItem(ps, "filter_enabled") || cJSON_HasObjectItem(ps, "filter_condition")) &&
+	/* tf validateFilterConditionWithTriggerMode: a non-empty filter_condition
+	 * or filter_enabled: true is "only applicable when trigger_mode is set to
+	 * code" (tf warns when it is none or unset; ciform for every other mode,
+	 * as its words say) */
+	if ((cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ps, "filter_enabled")) || *str(ps, "filter_condition")) &&
 	    strcmp(str(ps, "trigger_mode"), "code") != 0)
 		cf_kwarn(kc, "spec.provider_settings", "spec.provider_settings: filter_* apply only with "
 			 "trigger_mode: code");

@@ -228,18 +228,37 @@ int cf_bk_pipeline_get(cJSON **found, cf_bk_conn *c, const void *slug, cf_error 
 	return rc;
 }
 
-/* archive or unarchive, after a fresh read: already there is done. */
-static int set_archived(cf_bk_conn *c, const char *slug, bool archived, cf_error *err)
+/* Whether the pipeline at slug is archived (or not) as wanted. */
+static int archived_as(bool *there, cf_bk_conn *c, const char *slug, bool archived, cf_error *err)
 {
 	cJSON *now = NULL;
 	int rc = cf_bk_pipeline_get(&now, c, slug, err);
-	bool there = now && cf_bk_set(now, "archived_at") == archived;
+	*there = now && cf_bk_set(now, "archived_at") == archived;
 	cJSON_Delete(now);
+	return rc;
+}
+
+/* archive or unarchive, after a fresh read: already there is done. The API
+ * answers 422 "Pipeline could not be (un)archived." (docs pipelines.md) for
+ * a pipeline already so, which a retry after a lost answer meets: a re-read
+ * showing the wanted state makes it done. */
+static int set_archived(cf_bk_conn *c, const char *slug, bool archived, cf_error *err)
+{
+	bool there = false;
+	int rc = archived_as(&there, c, slug, archived, err);
 	if (rc != CF_OK || there)
 		return rc;
 	char *e = cf_http_escape(slug), *path = cf_bk_path(c, "/pipelines/%s/%s", e, archived ? "archive" : "unarchive");
 	cJSON *answer = NULL;
 	rc = cf_http_request(&answer, c->base.impl, "POST", CF_HTTP_IDEMPOTENT, NULL, path, err);
+	if (rc == CF_EAPI) {
+		cf_error again = {0};
+		if (archived_as(&there, c, slug, archived, &again) == CF_OK && there) {
+			cf_error_clear(err);
+			rc = CF_OK;
+		}
+		cf_error_clear(&again);
+	}
 	cJSON_Delete(answer);
 	free(path);
 	free(e);
