@@ -15,6 +15,12 @@
  *                 "env": [{"variable", "value", "created_at", "updated_at"}],
  *                 "restrictions": [{"id", "restriction_type", "restriction_value"}]}]
  *   "context_page_size": N     default 100: contexts per GET /context page
+ *   "context_page_token_repeats": true   every GET /context page answers the
+ *                              same next_page_token ("again"), as a broken
+ *                              pager would (LABS ic/v3.go DrainV2 stops on it)
+ *   "error_key": "error"       v2 errors say {"error": ...} instead of
+ *                              {"message": ...}: v1/v2 bodies use either
+ *                              (LABS internal/circleci/error.go serverMessage)
  *   "envvar_page_size": N      default 100: project variables per page (project.c)
  *   projects[].pipeline_definitions, projects[].triggers, "server", "actor_ids": triggers.c
  *   "webhooks": [...]          webhooks.c
@@ -190,7 +196,11 @@ static void contexts_list(cci_req *q, sbx_resp *rs)
 		cJSON_AddItemToArray(items, ctx_summary(c));
 		n++;
 	}
-	if (more) {
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q->root, "context_page_token_repeats"))) {
+		/* the same token on every page: a client that follows it loops for
+		 * ever unless it stops on a repeat (LABS ic/v3.go DrainV2) */
+		cJSON_AddStringToObject(out, "next_page_token", "again");
+	} else if (more) {
 		char next[16];
 		snprintf(next, sizeof(next), "%d", from + per);
 		cJSON_AddStringToObject(out, "next_page_token", next);
@@ -278,7 +288,9 @@ static void var_put(cci_req *q, cJSON *ctx, const char *name, sbx_resp *rs)
 	 * 100 is 400 (LABS) */
 	cJSON *v = var_named(ctx, name);
 	if (!v && cJSON_GetArraySize(cci_list_of(ctx, "env")) >= MAX_CONTEXT_VARS) {
-		cci_fail(rs, 400, "A context can hold at most %d environment variables", MAX_CONTEXT_VARS);
+		/* the measured words (LABS internal/circleci/environment_variable.go
+		 * UpsertContextEnvironmentVariable) */
+		cci_fail(rs, 400, "Cannot create more than %d environment variables per context", MAX_CONTEXT_VARS);
 		return;
 	}
 	if (!v) {
@@ -449,6 +461,14 @@ static void answer(sbx *s, void *conn, const char *url, const char *method, cons
 		cci_fail(rs, 400, "Invalid JSON body.");
 	else
 		route(&q, rs);
+	cJSON *msg = cJSON_GetObjectItemCaseSensitive(rs->body, "message");
+	if (rs->status >= 400 && cJSON_IsString(msg) && !strcmp(sbx_str(q.root, "error_key"), "error")) {
+		/* v1/v2 bodies carry their words under "error" or "message" (LABS
+		 * internal/circleci/error.go serverMessage reads both, "error" first) */
+		cJSON *e = cJSON_CreateString(msg->valuestring);
+		cJSON_DeleteItemFromObjectCaseSensitive(rs->body, "message");
+		cJSON_AddItemToObject(rs->body, "error", e);
+	}
 	if (strcmp(method, "GET") != 0 && rs->status < 300) {
 		char *err = NULL;
 		if (sbx_save(s, &err) != 0) {

@@ -13,6 +13,12 @@
  * State: "webhooks" at the top of "circleci": [{"id", "name", "url",
  * "events", "verify_tls", "signing_secret", "scope": {"id", "type"},
  * "created_at", "updated_at"}].
+ * Switches in "circleci": "webhook_admin": false, the token's user is no
+ * organisation admin: every write is 403 (only admins set up webhooks:
+ * circleci.com/docs/guides/integration/outbound-webhooks); and
+ * "webhook_ignores_secret": true, the signing secret is not taken from a
+ * write, as when it came under a key the service does not read (PUB's
+ * signing-secret: LABS DESIGN.md, "Seventh bug").
  */
 #include "cmd/sandbox/circleci/cci.h"
 
@@ -49,7 +55,7 @@ static bool known_events(const cJSON *events)
  * observed); verify_tls of a new webhook without one is false (the service's
  * default is undocumented: LABS DESIGN.md says only that it "fell to the
  * server-side default"). */
-static const char *write_fields(cJSON *w, const cJSON *b)
+static const char *write_fields(cJSON *w, const cJSON *b, bool ignore_secret)
 {
 	const cJSON *events = cJSON_GetObjectItemCaseSensitive(b, "events");
 	if (cJSON_HasObjectItem(b, "name") && !*sbx_str(b, "name"))
@@ -59,7 +65,7 @@ static const char *write_fields(cJSON *w, const cJSON *b)
 	if (events && !known_events(events))
 		return "events must be workflow-completed and/or job-completed";
 	static const char *const texts[] = {"name", "url", "signing_secret"};
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < (ignore_secret ? 2 : 3); i++)
 		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b, texts[i]))) {
 			cJSON_DeleteItemFromObjectCaseSensitive(w, texts[i]);
 			cJSON_AddStringToObject(w, texts[i], sbx_str(b, texts[i]));
@@ -77,6 +83,11 @@ static const char *write_fields(cJSON *w, const cJSON *b)
 		cJSON_AddStringToObject(w, "signing_secret", "");
 	cci_touch(w, "updated_at");
 	return NULL;
+}
+
+static bool ignores_secret(const cci_req *q)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q->root, "webhook_ignores_secret"));
 }
 
 static int count_in(cJSON *all, const char *project)
@@ -110,7 +121,7 @@ static void webhook_create(cci_req *q, cJSON *all, sbx_resp *rs)
 	cJSON *sc = cJSON_AddObjectToObject(w, "scope");
 	cJSON_AddStringToObject(sc, "id", pid);
 	cJSON_AddStringToObject(sc, "type", "project");
-	const char *why = write_fields(w, q->body);
+	const char *why = write_fields(w, q->body, ignores_secret(q));
 	if (why) {
 		cJSON_Delete(w);
 		cci_fail(rs, 400, "%s", why);
@@ -142,7 +153,11 @@ void cci_webhook_routes(cci_req *q, sbx_resp *rs)
 {
 	cJSON *all = cci_list_of(q->root, "webhooks");
 	const char *m = q->method;
-	if (q->nseg == 1 && !strcmp(m, "GET")) {
+	if (strcmp(m, "GET") != 0 && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(q->root, "webhook_admin"))) {
+		/* webhooks are set up by organisation admins only (circleci.com/docs/
+		 * guides/integration/outbound-webhooks); the words are not documented */
+		cci_fail(rs, 403, "Permission denied");
+	} else if (q->nseg == 1 && !strcmp(m, "GET")) {
 		webhook_list(q, all, rs);
 	} else if (q->nseg == 1 && !strcmp(m, "POST")) {
 		webhook_create(q, all, rs);
@@ -156,7 +171,7 @@ void cci_webhook_routes(cci_req *q, sbx_resp *rs)
 		} else if (!strcmp(m, "DELETE")) {
 			cci_remove_item(all, w);
 			cci_ok(rs, 200, cJSON_CreateObject());
-		} else if (!strcmp(m, "PUT") && (why = write_fields(w, q->body)) != NULL) {
+		} else if (!strcmp(m, "PUT") && (why = write_fields(w, q->body, ignores_secret(q))) != NULL) {
 			cci_fail(rs, 400, "%s", why);
 		} else if (!strcmp(m, "PUT")) {
 			cci_ok(rs, 200, webhook_json(w)); /* scope left as it was (LABS UpdateWebhook) */

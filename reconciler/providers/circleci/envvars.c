@@ -180,12 +180,8 @@ char *cf_cci_live_cmp(const cJSON *desired_entry, const char *live_tail, bool re
 	return out;
 }
 
-char *cf_cci_vars_unverified(const cJSON *api)
+static char *joined(const cJSON *names)
 {
-	const cJSON *names = cJSON_GetObjectItemCaseSensitive(api, "unverified");
-	int n = cJSON_GetArraySize(names);
-	if (n == 0)
-		return NULL;
 	char *list = cf_xstrdup("");
 	const cJSON *x;
 	cJSON_ArrayForEach(x, names) {
@@ -193,8 +189,36 @@ char *cf_cci_vars_unverified(const cJSON *api)
 		free(list);
 		list = next;
 	}
-	char *out = cf_xasprintf("%d write-only value%s could not be compared (the API shows only the last "
-				 "characters): %s", n, n == 1 ? "" : "s", list);
+	return list;
+}
+
+/* A context's list stops at 100 with a next_page_token that nothing reads
+ * (LABS internal/circleci/environment_variable.go
+ * ContextEnvVarsTruncatedError): what that means for this plan. */
+static char *truncation_note(const cJSON *api)
+{
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "truncated")))
+		return NULL;
+	const cJSON *unseen = cJSON_GetObjectItemCaseSensitive(api, "unseen");
+	char *list = joined(unseen);
+	char *out = cf_xasprintf("the variable list is truncated (CircleCI shows only the first 100 and nothing "
+				 "reads the rest): --prune deletes none of this context's variables%s%s", *list ?
+				 "; not shown, so written (a PUT creates or replaces): " : "", list);
 	free(list);
+	return out;
+}
+
+char *cf_cci_vars_unverified(const cJSON *api)
+{
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(api, "unverified");
+	int n = cJSON_GetArraySize(names);
+	char *trunc = truncation_note(api);
+	if (n == 0)
+		return trunc;
+	char *list = joined(names);
+	char *out = cf_xasprintf("%d write-only value%s could not be compared (the API shows only the last "
+				 "characters): %s%s%s", n, n == 1 ? "" : "s", list, trunc ? "; " : "", trunc ? trunc : "");
+	free(list);
+	free(trunc);
 	return out;
 }

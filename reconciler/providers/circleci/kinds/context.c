@@ -146,6 +146,12 @@ static cJSON *norm_restrictions(const cJSON *v, bool desired, cf_diff_ctx *ctx)
 		} else if (!desired) {
 			const char *type = str(r, "restriction_type"), *val = str(r, "restriction_value");
 			const char *slug = str(r, "project_slug");
+			if (type && val && !strcmp(type, "group") && ctx->notes) {
+				char *n = cf_xasprintf("spec.restrictions: the live group restriction %s is left as it is "
+						       "(the API cannot write group restrictions)", val);
+				cJSON_AddItemToArray(ctx->notes, cJSON_CreateString(n));
+				free(n);
+			}
 			if (!type || !val || !strcmp(type, "group"))
 				continue;
 			bool by_slug = !strcmp(type, "project") && slug && !spec_names_id(ctx->desired_doc, val);

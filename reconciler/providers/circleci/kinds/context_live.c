@@ -124,6 +124,25 @@ static const cJSON *desired_var(const cf_resource *r, const char *name)
 	return NULL;
 }
 
+/* A truncated list (more than 100 variables: LABS
+ * internal/circleci/environment_variable.go ContextEnvVarsTruncatedError):
+ * the spec's variables it does not show, for the plan's note. Not seeing one
+ * is no evidence it is missing, so none of the context's variables is
+ * pruned (read_managed) and these are written by an upsert. */
+static void add_unseen(cJSON *api, const cf_resource *r, const cJSON *vars)
+{
+	cJSON *unseen = cJSON_AddArrayToObject(api, "unseen");
+	const cJSON *e, *v;
+	cJSON_ArrayForEach(e, cf_json_path(r->doc, "spec.envVars")) {
+		const char *name = str(e, "name");
+		bool seen = false;
+		cJSON_ArrayForEach(v, vars)
+			seen = seen || (name && str(v, "variable") && !strcmp(str(v, "variable"), name));
+		if (name && !seen)
+			cJSON_AddItemToArray(unseen, cJSON_CreateString(name));
+	}
+}
+
 /* A managed context: its restrictions, and the variables the spec lists
  * (compared by tail); the others become items of their own, unmanaged. */
 static int read_managed(cf_live *live, const cf_resource_set *set, const cf_resource *r, cJSON *api, cf_conn *c,
@@ -169,6 +188,8 @@ static int read_managed(cf_live *live, const cf_resource_set *set, const cf_reso
 			free(addr);
 		}
 	}
+	if (truncated) /* the spec's variables the list did not show: written as new (a PUT upserts) */
+		add_unseen(api, r, vars);
 	cJSON_Delete(vars);
 	return rc;
 }
