@@ -27,6 +27,22 @@
 #define WPATH "/v2/organizations/acme/pipelines/web/schedules"
 #define LINUX "{\"id\": \"" CL1 "\", \"name\": \"linux\"}"
 
+static void test_a_plan_reads_the_schedules_of_its_pipelines_at_once_and_each_once(void **state)
+{
+	(void)state;
+	bk b;
+	bk_up(&b, SEED(LINUX, PIPES), ARGS("--latency-ms", "40"));
+	fx_write("s.yaml", SCHEDULE("{pipeline: web, label: Nightly}", "{cronline: \"@daily\", branch: main}")
+		 "---\n" SCHEDULE("{pipeline: api, label: Nightly}", "{cronline: \"@daily\", branch: main}"));
+	expect(&b, ARGS("plan", "s.yaml"), 0, "Plan: 2 to create", NULL);
+	cJSON *st = fx_sandbox_stats(&b.sb);
+	assert_true(cJSON_GetObjectItem(st, "max_in_flight")->valueint >= 2); /* one batch, not one by one */
+	/* the access token, then each pipeline's schedules, once */
+	assert_int_equal(cJSON_GetObjectItem(st, "requests")->valueint, 3);
+	cJSON_Delete(st);
+	bk_down(&b);
+}
+
 static void test_a_bad_cronline_a_random_field_and_an_env_with_two_values_are_refused(void **state)
 {
 	(void)state;
@@ -154,6 +170,7 @@ static void test_schedule_creates_under_failing_requests_converge_without_duplic
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_plan_reads_the_schedules_of_its_pipelines_at_once_and_each_once),
 		cmocka_unit_test(test_a_bad_cronline_a_random_field_and_an_env_with_two_values_are_refused),
 		cmocka_unit_test(test_a_create_posts_env_as_an_object_and_shows_valuefrom_entries_as_sensitive),
 		cmocka_unit_test(test_an_update_patches_the_changed_fields_and_a_live_edit_is_drift),

@@ -29,6 +29,8 @@ typedef struct cf_bk_conn {
 	 * connection knows: the option "registration-token-dir", else the
 	 * default; plan's and apply's own opts win where they reach */
 	char *token_dir;
+	/* first pages read ahead (cf_bk_prefetch): path -> {"json": [...], "next": path|null} */
+	cJSON *prefetched;
 } cf_bk_conn;
 
 extern const cf_provider cf_buildkite_provider;
@@ -55,6 +57,14 @@ static inline cf_bk_conn *cf_bk_of(cf_conn *c)
 char *cf_bk_path(const cf_bk_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Every item of a paged list at path (per_page=100, page 1, 2, ...). */
 int cf_bk_list(cJSON **out, cf_bk_conn *c, const char *path, cf_error *err);
+/* Sends the first page of each list at paths (as cf_bk_list would ask for it)
+ * at once, and keeps each 2xx answer (and each 404, with its message) for the
+ * first cf_bk_list of that path; any other failure is kept for nobody (the
+ * list's own read meets it and reports it).
+ * Why: a kind that reads pipeline by pipeline then waits for one round trip,
+ * not one per pipeline. cf_bk_prefetch_clear drops what was not taken. */
+void cf_bk_prefetch(cf_bk_conn *c, char *const *paths, size_t n);
+void cf_bk_prefetch_clear(cf_bk_conn *c);
 /* A POST without an idempotency key: after a failure an identical request
  * might not meet, lookup (a GET by natural key, NULL answer: not there) says
  * whether it landed before it is sent again. */

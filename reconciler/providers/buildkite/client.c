@@ -46,9 +46,70 @@ char *cf_bk_path(const cf_bk_conn *c, const char *fmt, ...)
 	return out;
 }
 
+static char *first_page(const char *path)
+{
+	return cf_xasprintf("%s%sper_page=%d", path, strchr(path, '?') ? "&" : "?", PER_PAGE);
+}
+
+void cf_bk_prefetch(cf_bk_conn *c, char *const *paths, size_t n)
+{
+	if (!c->prefetched)
+		c->prefetched = cJSON_CreateObject();
+	cf_http_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
+	for (size_t i = 0; i < n; i++) {
+		char *p = first_page(paths[i]);
+		cf_http_call_init(&calls[i], "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", p);
+		free(p);
+	}
+	cf_error ignored = {0}; /* each failure is met again, and reported, by its own list */
+	cf_http_run(c->base.impl, calls, n, &ignored);
+	cf_error_clear(&ignored);
+	for (size_t i = 0; i < n; i++) {
+		bool listed = calls[i].rc == CF_OK && cJSON_IsArray(calls[i].json) && !calls[i].link_elsewhere;
+		bool missing = calls[i].rc == CF_ENOTFOUND; /* 404: said again as it was, not asked again */
+		if ((listed || missing) && !cJSON_HasObjectItem(c->prefetched, calls[i].path)) {
+			cJSON *kept = cJSON_AddObjectToObject(c->prefetched, calls[i].path);
+			if (missing) {
+				cJSON_AddStringToObject(kept, "error", calls[i].error ? calls[i].error : "HTTP 404");
+			} else {
+				cJSON_AddItemToObject(kept, "json", calls[i].json);
+				calls[i].json = NULL;
+			}
+			cJSON_AddItemToObject(kept, "next", calls[i].link_next && listed
+								    ? cJSON_CreateString(calls[i].link_next) : cJSON_CreateNull());
+		}
+		cf_http_call_clear(&calls[i]);
+	}
+	free(calls);
+}
+
+void cf_bk_prefetch_clear(cf_bk_conn *c)
+{
+	cJSON_Delete(c->prefetched);
+	c->prefetched = NULL;
+}
+
 /* One page: its items appended to out, *next the Link rel="next" path. */
 static int list_page(cJSON *out, char **next, cf_bk_conn *c, const char *path, cf_error *err)
 {
+	cJSON *kept = c->prefetched ? cJSON_DetachItemFromObjectCaseSensitive(c->prefetched, path) : NULL;
+	const char *missing = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(kept, "error"));
+	if (missing) {
+		int rc = cf_error_set(err, CF_ENOTFOUND, "%s", missing);
+		cJSON_Delete(kept);
+		*next = NULL;
+		return rc;
+	}
+	if (kept) { /* read ahead: the same page, already checked */
+		cJSON *items = cJSON_DetachItemFromObjectCaseSensitive(kept, "json");
+		while (items->child)
+			cJSON_AddItemToArray(out, cJSON_DetachItemViaPointer(items, items->child));
+		const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(kept, "next"));
+		*next = n ? cf_xstrdup(n) : NULL;
+		cJSON_Delete(items);
+		cJSON_Delete(kept);
+		return CF_OK;
+	}
 	cf_http_call call;
 	cf_http_call_init(&call, "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", path);
 	int rc = cf_http_run(c->base.impl, &call, 1, err);
@@ -67,7 +128,7 @@ static int list_page(cJSON *out, char **next, cf_bk_conn *c, const char *path, c
 int cf_bk_list(cJSON **out, cf_bk_conn *c, const char *path, cf_error *err)
 {
 	*out = cJSON_CreateArray();
-	char *p = cf_xasprintf("%s%sper_page=%d", path, strchr(path, '?') ? "&" : "?", PER_PAGE);
+	char *p = first_page(path);
 	for (int page = 1; p && page <= MAX_PAGES; page++) {
 		char *next = NULL;
 		int rc = list_page(*out, &next, c, p, err);

@@ -47,6 +47,7 @@ static void bk_close(cf_conn *c)
 	cf_bk_config_clear(&b->cfg);
 	cJSON_Delete(b->scopes);
 	cJSON_Delete(b->clusters);
+	cJSON_Delete(b->prefetched);
 	free(b->token_dir);
 	free(b->where);
 	free(b);

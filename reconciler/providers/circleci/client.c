@@ -48,6 +48,46 @@ char *cf_cci_slug_path(const char *slug)
 	return out;
 }
 
+void cf_cci_prefetch(cf_conn *c, char *const *paths, size_t n)
+{
+	cf_cci_conn *k = cf_cci_of(c);
+	if (!k->prefetched)
+		k->prefetched = cJSON_CreateObject();
+	cf_http_call *calls = cf_xcalloc(n + 1, sizeof(*calls));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool again = cJSON_HasObjectItem(k->prefetched, paths[i]);
+		for (size_t j = 0; j < m && !again; j++)
+			again = !strcmp(calls[j].path, paths[i]);
+		if (!again)
+			cf_http_call_init(&calls[m++], "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", paths[i]);
+	}
+	cf_error ignored = {0}; /* each failure is met again, and reported, by its own reader */
+	cf_http_run(cf_cci_http(c), calls, m, &ignored);
+	cf_error_clear(&ignored);
+	for (size_t i = 0; i < m; i++) {
+		if (calls[i].rc == CF_OK && calls[i].json) {
+			cJSON_AddItemToObject(k->prefetched, calls[i].path, calls[i].json);
+			calls[i].json = NULL;
+		}
+		cf_http_call_clear(&calls[i]);
+	}
+	free(calls);
+}
+
+cJSON *cf_cci_prefetched(cf_conn *c, const char *path)
+{
+	cf_cci_conn *k = cf_cci_of(c);
+	return k->prefetched ? cJSON_DetachItemFromObjectCaseSensitive(k->prefetched, path) : NULL;
+}
+
+/* GET path: the answer read ahead, else a request. */
+static int get(cJSON **out, cf_conn *c, const char *path, cf_error *err)
+{
+	*out = cf_cci_prefetched(c, path);
+	return *out ? CF_OK : cf_http_request(out, cf_cci_http(c), "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
+}
+
 int cf_cci_list(cJSON **out, cf_conn *c, const char *path, cf_error *err)
 {
 	/* {items, next_page_token}, the next page at ?page-token= (PUB
@@ -63,7 +103,7 @@ int cf_cci_list(cJSON **out, cf_conn *c, const char *path, cf_error *err)
 		char *e = token ? cf_http_escape(token) : NULL;
 		char *p = e ? cf_xasprintf("%s%spage-token=%s", path, strchr(path, '?') ? "&" : "?", e) : cf_xstrdup(path);
 		cJSON *answer = NULL;
-		rc = cf_http_request(&answer, cf_cci_http(c), "GET", CF_HTTP_IDEMPOTENT, NULL, p, err);
+		rc = get(&answer, c, p, err);
 		const cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, "items");
 		if (rc == CF_OK && !cJSON_IsArray(items))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no items list)", p);
@@ -132,7 +172,7 @@ int cf_cci_project(const cJSON **project, cf_conn *c, const char *slug, cf_error
 		/* {id, slug, name, organization_id, ...} (PUB project/project.go Get) */
 		char *p = cf_cci_slug_path(norm), *path = cf_xasprintf("/project/%s", p);
 		cJSON *answer = NULL;
-		rc = cf_http_request(&answer, cf_cci_http(c), "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
+		rc = get(&answer, c, path, err);
 		if (rc == CF_OK && !cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answer, "id")))
 			rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has no project id", path);
 		if (rc == CF_OK)

@@ -25,6 +25,7 @@ typedef struct cf_cci_conn {
 	struct cf_cci_runner *runner; /* runner.h: the runner API's client, made at first use */
 	char *token_dir;   /* --registration-token-dir, or NULL (token_file.h's default) */
 	char *runner_host; /* --circleci-runner-host, or NULL (runner.c's rule) */
+	cJSON *prefetched; /* path -> a 2xx answer read ahead (cf_cci_prefetch), taken once */
 	/* what --debug asked of the connection, for the runner client too */
 	void (*trace)(void *ud, const cf_trace *t);
 	void *trace_ud;
@@ -59,6 +60,15 @@ int cf_cci_list(cJSON **out, cf_conn *c, const char *path, cf_error *err);
 /* The organisation's id for a slug or UUID as written (GET /me/collaborations,
  * once per connection); CF_ENOTFOUND names what the token can see. */
 int cf_cci_org_id(const char **id, cf_conn *c, const char *org, cf_error *err);
+/* Sends the GETs of paths at once (the connection's parallelism in flight),
+ * and keeps each 2xx answer for the first cf_cci_list (its first page),
+ * cf_cci_project or cf_cci_prefetched of that path. A failed read is kept for
+ * nobody: the caller's own request meets it again and reports it as usual.
+ * Why: the kinds read project by project; ahead of them, a plan's reads take
+ * one round trip per batch instead of one per request. */
+void cf_cci_prefetch(cf_conn *c, char *const *paths, size_t n);
+/* The answer read ahead for path (caller frees), or NULL. */
+cJSON *cf_cci_prefetched(cf_conn *c, const char *path);
 /* GET /project/{slug}, cached; *project is owned by the connection. */
 int cf_cci_project(const cJSON **project, cf_conn *c, const char *slug, cf_error *err);
 /* A write that must not be repeated blindly: sent once; only a 429 (the

@@ -47,6 +47,7 @@ static void cci_close(cf_conn *c)
 	cf_http_config_clear(&k->cfg);
 	cJSON_Delete(k->orgs);
 	cJSON_Delete(k->projects);
+	cJSON_Delete(k->prefetched);
 	cf_cci_runner_free(k->runner);
 	free(k->token_dir);
 	free(k->runner_host);
@@ -141,15 +142,115 @@ static void cci_on_trace(cf_conn *c, void (*fn)(void *ud, const cf_trace *t), vo
 		cf_http_client_on_trace(k->runner->http, fn, ud);
 }
 
+typedef struct paths {
+	char **v;
+	size_t n;
+} paths;
+
+static void paths_add(paths *p, char *path)
+{
+	p->v = cf_xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n++] = path;
+}
+
+static void paths_send(paths *p, cf_conn *c)
+{
+	cf_cci_prefetch(c, p->v, p->n);
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The first read of each project-scoped manifest, by kind: the path its
+ * read_live asks for first, or NULL. */
+static char *first_read(const cf_resource *r, const cJSON *project)
+{
+	const char *slug = cJSON_GetStringValue(cf_json_path(r->doc, "metadata.project"));
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(project, "id"));
+	char *s = cf_cci_slug_path(slug), *e = cf_http_escape(id ? id : ""), *out = NULL;
+	if (r->kind == &cf_cci_project_env_kind)
+		out = cf_xasprintf("/project/%s/envvar", s);
+	else if (r->kind == &cf_cci_project_settings_kind)
+		out = cf_xasprintf("/project/%s/settings", s);
+	else if (r->kind == &cf_cci_webhook_kind && id)
+		out = cf_xasprintf("/webhook?scope-id=%s&scope-type=project", e);
+	else if (r->kind == &cf_cci_schedule_trigger_kind && id)
+		out = cf_xasprintf("/projects/%s/pipeline-definitions", e);
+	free(s);
+	free(e);
+	return out;
+}
+
+/* Third batch: the triggers of every pipeline definition read ahead. */
+static void triggers_ahead(cf_conn *c)
+{
+	const cJSON *answer, *d, *pre = cf_cci_of(c)->prefetched;
+	paths p = {0};
+	cJSON_ArrayForEach(answer, pre) {
+		const char *path = answer->string, *tail = "/pipeline-definitions";
+		size_t n = strlen(path), t = strlen(tail);
+		if (strncmp(path, "/projects/", 10) != 0 || n <= t || strcmp(path + n - t, tail) != 0)
+			continue;
+		cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(answer, "items")) {
+			const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "id"));
+			char *e = id ? cf_http_escape(id) : NULL;
+			if (e)
+				paths_add(&p, cf_xasprintf("%s/%s/triggers", path, e));
+			free(e);
+		}
+	}
+	paths_send(&p, c);
+}
+
+/* Reads ahead, in three batches, what the kinds will read project by project:
+ * every project the manifests name, then each manifest's first list, then
+ * the triggers of the definitions found. A plan then waits for three round
+ * trips, not three per project. */
+static void read_ahead(const cf_resource_set *set, cf_conn *c)
+{
+	paths p = {0};
+	for (size_t i = 0; set && i < set->count; i++) {
+		const char *slug = cJSON_GetStringValue(cf_json_path(set->items[i].doc, "metadata.project"));
+		if (cf_provider_of(set->items[i].kind) == &cf_circleci_provider && slug && cf_cci_slug_shaped(slug, 3)) {
+			char *s = cf_cci_slug_path(slug);
+			paths_add(&p, cf_xasprintf("/project/%s", s));
+			free(s);
+		}
+	}
+	paths_send(&p, c);
+	for (size_t i = 0; set && i < set->count; i++) {
+		const cf_resource *r = &set->items[i];
+		const char *slug = cJSON_GetStringValue(cf_json_path(r->doc, "metadata.project"));
+		const cJSON *project = NULL;
+		cf_error ignored = {0}; /* the kind's own read meets it again, and says so */
+		if (cf_provider_of(r->kind) != &cf_circleci_provider || !slug || !cf_cci_slug_shaped(slug, 3) ||
+		    cf_cci_project(&project, c, slug, &ignored) != CF_OK) {
+			cf_error_clear(&ignored);
+			continue;
+		}
+		char *path = first_read(r, project);
+		if (path)
+			paths_add(&p, path);
+	}
+	paths_send(&p, c);
+	triggers_ahead(c);
+}
+
 /* Each kind reads what the set's manifests of that kind are about. */
 static int cci_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, cf_diags *diags, cf_error *err)
 {
 	int rc = CF_OK;
+	read_ahead(set, c);
 	for (const cf_kind *const *k = kinds; *k && (rc == CF_OK || rc == CF_EINVALID); k++) {
 		int r = (*k)->read_live(live, set, c, diags, err);
 		if (r != CF_OK)
 			rc = r;
 	}
+	/* what no kind took must not answer apply's re-reads before a create */
+	cf_cci_conn *cc = cf_cci_of(c);
+	cJSON_Delete(cc->prefetched);
+	cc->prefetched = NULL;
 	return rc;
 }
 

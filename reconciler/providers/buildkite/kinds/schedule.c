@@ -186,6 +186,32 @@ static cJSON *live_api(const cJSON *s, const char *slug)
 	return api;
 }
 
+/* The first page of every scheduled pipeline's schedules, in one batch
+ * ahead of read_pipeline's reads (bk.h cf_bk_prefetch). */
+static void read_ahead(const cf_resource_set *set, cf_bk_conn *c)
+{
+	char **paths = cf_xcalloc(set->count + 1, sizeof(*paths));
+	size_t n = 0;
+	for (size_t i = 0; i < set->count; i++) {
+		const char *slug = cJSON_GetStringValue(cf_json_path(set->items[i].doc, "metadata.pipeline"));
+		if (set->items[i].kind != &cf_bk_schedule_kind || !slug)
+			continue;
+		char *e = cf_http_escape(slug), *path = cf_bk_path(c, "/pipelines/%s/schedules", e);
+		bool again = false;
+		for (size_t j = 0; j < n && !again; j++)
+			again = !strcmp(paths[j], path);
+		if (again)
+			free(path);
+		else
+			paths[n++] = path;
+		free(e);
+	}
+	cf_bk_prefetch(c, paths, n);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
 /* Scope (docs/buildkite.md): the schedules of pipelines that have a
  * PipelineSchedule manifest; a pipeline neither live nor in the manifests
  * is a plan error at metadata.pipeline. */
@@ -250,6 +276,7 @@ static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, c
 	cf_bk_conn *c = cf_bk_of(conn);
 	size_t before = diags->count;
 	int rc = CF_OK;
+	read_ahead(set, c);
 	for (size_t i = 0; rc == CF_OK && i < set->count; i++) {
 		const cf_resource *r = &set->items[i];
 		if (r->kind != &cf_bk_schedule_kind)
@@ -273,6 +300,7 @@ static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, c
 			cf_resource_diag(diags, r, "spec", "spec: a new schedule needs a cronline (gob "
 					 "CreatePipelineSchedule: cronline is always sent)");
 	}
+	cf_bk_prefetch_clear(c); /* what was not taken must not answer apply's re-reads */
 	return rc == CF_OK && diags->count > before ? CF_EINVALID : rc;
 }
 

@@ -47,8 +47,8 @@ int cf_cci_context_vars(cJSON **out, bool *truncated, cf_conn *c, const char *id
 	/* at most 100 by name; a non-null next_page_token says more exist, but
 	 * nothing fetches them (LABS ic/environment_variable.go): not followed */
 	char *e = cf_http_escape(id), *path = cf_xasprintf("/context/%s/environment-variable", e);
-	cJSON *answer = NULL;
-	int rc = cf_http_request(&answer, cf_cci_http(c), "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
+	cJSON *answer = cf_cci_prefetched(c, path); /* read_org reads them ahead */
+	int rc = answer ? CF_OK : cf_http_request(&answer, cf_cci_http(c), "GET", CF_HTTP_IDEMPOTENT, NULL, path, err);
 	cJSON *items = cJSON_DetachItemFromObjectCaseSensitive(answer, "items");
 	if (rc == CF_OK && !cJSON_IsArray(items))
 		rc = cf_error_set(err, CF_EAPI, "GET %s: the answer has an unexpected shape (no items list)", path);
@@ -194,6 +194,29 @@ static int read_managed(cf_live *live, const cf_resource_set *set, const cf_reso
 	return rc;
 }
 
+/* The restrictions and variables of every managed context of the list, in
+ * one batch ahead of read_managed's reads (client.h cf_cci_prefetch). */
+static void read_ahead(const cf_resource_set *set, const char *org, const cJSON *list, cf_conn *c)
+{
+	char **paths = NULL;
+	size_t n = 0;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, list) {
+		const cf_resource *r = str(x, "name") && str(x, "id") ? manifest_for(set, org, str(x, "name")) : NULL;
+		if (!r || r->absent)
+			continue;
+		char *e = cf_http_escape(str(x, "id"));
+		paths = cf_xrealloc(paths, (n + 2) * sizeof(*paths));
+		paths[n++] = cf_xasprintf("/context/%s/restrictions", e);
+		paths[n++] = cf_xasprintf("/context/%s/environment-variable", e);
+		free(e);
+	}
+	cf_cci_prefetch(c, paths, n);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
 static int read_org(cf_live *live, const cf_resource_set *set, const char *org, cf_conn *c, cf_diags *diags,
 		    cf_error *err)
 {
@@ -202,6 +225,7 @@ static int read_org(cf_live *live, const cf_resource_set *set, const char *org, 
 	int rc = cf_cci_org_id(&org_id, c, org, err);
 	if (rc == CF_OK)
 		rc = cf_cci_context_list(&list, c, org_id, err);
+	read_ahead(set, org, list, c);
 	int problems = CF_OK;
 	for (cJSON *x = rc == CF_OK ? list->child : NULL, *next; x; x = next) {
 		next = x->next;

@@ -34,7 +34,8 @@ int cf_cci_definitions(cJSON **out, bool *missing, cf_conn *c, const char *proje
 	char *e = cf_http_escape(project_id), *path = cf_xasprintf("/projects/%s/pipeline-definitions", e);
 	cf_http_call call;
 	cf_http_call_init(&call, "GET", CF_HTTP_IDEMPOTENT, NULL, "%s", path);
-	int rc = cf_http_run(cf_cci_http(c), &call, 1, err);
+	call.json = cf_cci_prefetched(c, path); /* read ahead with the plan's other reads */
+	int rc = call.json ? CF_OK : cf_http_run(cf_cci_http(c), &call, 1, err);
 	*out = NULL;
 	*missing = rc != CF_OK && call.status == 404;
 	if (*missing) {
