@@ -181,8 +181,29 @@ static void note_add(cf_change *c, char *note)
 	c->notes[c->nnotes++] = note;
 }
 
+/* Takes the field called name out of c's list (only when its value is null,
+ * if only_null). */
+static void drop_field(cf_change *c, const char *name, bool only_null)
+{
+	for (size_t i = 0; i < c->fields.count; i++) {
+		cf_field_change *gone = &c->fields.items[i];
+		if (strcmp(gone->path, name) != 0)
+			continue;
+		if (only_null && !(gone->after && cJSON_IsNull(gone->after)))
+			return;
+		free(gone->path);
+		cJSON_Delete(gone->before);
+		cJSON_Delete(gone->after);
+		free(gone->plain);
+		memmove(&c->fields.items[i], &c->fields.items[i + 1], (c->fields.count - i - 1) * sizeof(cf_field_change));
+		c->fields.count--;
+		return;
+	}
+}
+
 /* What a reviewer should read beside the fields: the normalisers' notes, a
  * create's defaults for what the spec omits (instead of the default's value),
+ * a create's field the spec omits and the server defaults (null: left out),
  * and empty lists. */
 static void annotate(builder *b, cf_change *c, const cf_resource *r)
 {
@@ -192,19 +213,10 @@ static void annotate(builder *b, cf_change *c, const cf_resource *r)
 	for (const cf_diff_field *f = r->kind->diff; f->name; f++) {
 		const cJSON *v = cf_json_path(r->doc, f->desired);
 		if (!v && f->omitted_note && c->action == CF_CREATE) {
-			for (size_t i = 0; i < c->fields.count; i++)
-				if (!strcmp(c->fields.items[i].path, f->name)) {
-					cf_field_change *gone = &c->fields.items[i];
-					free(gone->path);
-					cJSON_Delete(gone->before);
-					cJSON_Delete(gone->after);
-					free(gone->plain);
-					memmove(&c->fields.items[i], &c->fields.items[i + 1],
-						(c->fields.count - i - 1) * sizeof(cf_field_change));
-					c->fields.count--;
-					break;
-				}
+			drop_field(c, f->name, false);
 			note_add(c, cf_xstrdup(f->omitted_note));
+		} else if (!v && f->omitted_keeps_live && c->action == CF_CREATE) {
+			drop_field(c, f->name, true); /* not sent: "null" would say what the server does not */
 		}
 		if (cJSON_IsArray(v) && !v->child && f->empty_note)
 			note_add(c, cf_xstrdup(f->empty_note));

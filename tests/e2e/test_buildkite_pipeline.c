@@ -150,7 +150,13 @@ static void test_a_create_sends_the_explicit_slug_and_the_cluster_uuid_then_conv
 	bk_up(&b, BK_SEED(""), ARGS("--record", "requests.jsonl"));
 	fx_write("p.yaml", DOC("  name: Web App\n  repository: git@github.com:acme/web.git\n  cluster: linux-ci\n"
 			       "  tags: [b, a]\n  configuration: |\n    steps:\n      - command: make\n"));
-	fx_result r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
+	fx_result r = bk_cf(&b, ARGS("plan", "p.yaml"));
+	/* what the spec leaves out is not sent: the server's default, never shown as null */
+	assert_true(fx_contains(r.out, "  + Pipeline/web-app (create)\n      metadata.slug: \"web-app\"\n"
+				       "      spec.name: \"Web App\"\n"));
+	assert_false(fx_contains(r.out, ": null"));
+	fx_result_free(&r);
+	r = bk_cf(&b, ARGS("apply", "--yes", "p.yaml"));
 	assert_int_equal(r.rc, 0);
 	fx_result_free(&r);
 	char *body = bodies("POST", "/v2/organizations/acme/pipelines");
