@@ -52,7 +52,8 @@ static const char help[] =
 	"  --debug                       each request's method, path and status on stderr\n"
 	"  --no-color, --org-url URL, --token-file FILE, --context NAME, --git-ref REF,\n"
 	"  --repo DIR, --request-timeout SECONDS, --max-answer-mb N, --max-requests N,\n"
-	"  --circleci-host URL, --circleci-runner-host URL, --rewrite-write-only, --org SLUG,\n"
+	"  --circleci-host URL, --circleci-runner-host URL, --circleci-token-file FILE,\n"
+	"  --buildkite-token-file FILE, --rewrite-write-only, --org SLUG,\n"
 	"  --api-url URL: as for plan\n";
 
 static volatile sig_atomic_t stop_signal;

@@ -55,7 +55,8 @@ static const char help[] =
 	"  --force              with --dir: replace files that exist (else: an error)\n"
 	"  --parallelism N      requests in flight (1-64, default 8)\n"
 	"  --org-url URL, --token-file FILE, --context NAME, --circleci-host URL,\n"
-	"  --circleci-runner-host URL, --api-url URL: as for plan\n";
+	"  --circleci-runner-host URL, --circleci-token-file FILE, --buildkite-token-file FILE,\n"
+	"  --api-url URL: as for plan\n";
 
 typedef struct export_args {
 	opt_list projects, orgs, namespaces, pipelines, clusters;
@@ -94,8 +95,17 @@ static int parse(export_args *a, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	a->conn.options = conn_flags_list(&a->vendor);
-	if (a->vendor.org)
+	/* --org names CircleCI's organisation to export (gh/acme: a slash, or a
+	 * UUID) unless the export is Buildkite's, whose organisation it then is */
+	bool buildkite = a->pipelines.count || a->clusters.count || a->org_settings;
+	if (a->vendor.org && (strchr(a->vendor.org, '/') || !buildkite))
 		opt_list_add(&a->orgs, a->vendor.org);
+	for (size_t i = 0; i < a->projects.count; i++) {
+		const char *p = a->projects.items[i], *slash = strchr(p, '/');
+		if (slash && !strchr(slash + 1, '/'))
+			return cli_usage_error("export", "--project %s: a CircleCI project is vcs/org/repo (gh/acme/web); "
+					       "for an organisation's contexts give --org %s", p, p);
+	}
 	size_t nkinds = 0;
 	for (size_t k = 0; k < NORG_KINDS; k++)
 		if (a->flags[k])

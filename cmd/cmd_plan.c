@@ -32,6 +32,8 @@
 	"                                (default $XDG_STATE_HOME/ciform/registration-tokens)\n"   \
 	"  --circleci-host URL           CircleCI's host (default CIRCLECI_HOST; docs/circleci.md)\n" \
 	"  --circleci-runner-host URL    CircleCI's runner API (default CIRCLECI_RUNNER_HOST)\n"     \
+	"  --circleci-token-file FILE, --buildkite-token-file FILE\n"                                 \
+	"                                that vendor's token (--token-file: the first vendor's)\n"    \
 	"  --rewrite-write-only          CircleCI: rewrite values the API cannot show\n"              \
 	"  --org SLUG, --api-url URL     Buildkite's organisation and API (docs/buildkite.md)\n"
 

@@ -41,7 +41,8 @@ static const char help[] =
 	"  --verbose            print the plan every cycle (default: only when it changed)\n"
 	"  --parallelism N, --wait-timeout SECONDS, --registration-token-dir DIR,\n"
 	"  --replace-secrets, --org-url URL, --token-file FILE, --context NAME,\n"
-	"  --circleci-host URL, --circleci-runner-host URL, --rewrite-write-only, --org SLUG,\n"
+	"  --circleci-host URL, --circleci-runner-host URL, --circleci-token-file FILE,\n"
+	"  --buildkite-token-file FILE, --rewrite-write-only, --org SLUG,\n"
 	"  --api-url URL: as for plan\n"
 	"                       and apply\n\n"
 	"A private repository's credentials, kept in memory only:\n"
@@ -162,7 +163,7 @@ static int parse(cf_reconcile_opts *o, long *interval, bool *once, int argc, cha
 		{.name = "context", .type = OPT_STRING, .to = &o->conn.context},
 		{.name = "verbose", .type = OPT_FLAG, .to = &o->report_every_plan},
 		{.name = "replace-secrets", .type = OPT_FLAG, .to = &o->apply_opts.allow_replace},
-		OPT_END, OPT_END, OPT_END, OPT_END, OPT_END, OPT_END,
+		OPT_END, OPT_END, OPT_END, OPT_END, OPT_END, OPT_END, OPT_END, OPT_END,
 	};
 	conn_flags_opts(&vendor, opts + sizeof(opts) / sizeof(opts[0]) - 1 - CONN_FLAGS_OPTS);
 	int rest;

@@ -78,6 +78,8 @@ void conn_flags_opts(conn_flags *f, opt *out)
 	out[2] = (opt){.name = "org", .type = OPT_STRING, .to = &f->org};
 	out[3] = (opt){.name = "api-url", .type = OPT_STRING, .to = &f->api_url};
 	out[4] = (opt){.name = "circleci-runner-host", .type = OPT_STRING, .to = &f->circleci_runner_host};
+	out[5] = (opt){.name = "circleci-token-file", .type = OPT_STRING, .to = &f->circleci_token_file};
+	out[6] = (opt){.name = "buildkite-token-file", .type = OPT_STRING, .to = &f->buildkite_token_file};
 }
 
 const char *const *conn_flags_list(conn_flags *f)
@@ -86,6 +88,10 @@ const char *const *conn_flags_list(conn_flags *f)
 	size_t n = 0;
 	if (f->circleci_host)
 		f->store[n++] = cf_xasprintf("circleci-host=%s", f->circleci_host);
+	if (f->circleci_token_file)
+		f->store[n++] = cf_xasprintf("circleci-token-file=%s", f->circleci_token_file);
+	if (f->buildkite_token_file)
+		f->store[n++] = cf_xasprintf("buildkite-token-file=%s", f->buildkite_token_file);
 	if (f->circleci_runner_host)
 		f->store[n++] = cf_xasprintf("circleci-runner-host=%s", f->circleci_runner_host);
 	if (f->rewrite_write_only)
@@ -96,14 +102,14 @@ const char *const *conn_flags_list(conn_flags *f)
 		f->store[n++] = cf_xasprintf("api-url=%s", f->api_url);
 	if (f->token_dir)
 		f->store[n++] = cf_xasprintf("registration-token-dir=%s", f->token_dir);
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < 10; i++)
 		f->list[i] = i < n ? f->store[i] : NULL;
 	return f->list;
 }
 
 void conn_flags_free(conn_flags *f)
 {
-	for (size_t i = 0; i < 7; i++) {
+	for (size_t i = 0; i < 9; i++) {
 		free(f->store[i]);
 		f->store[i] = NULL;
 	}

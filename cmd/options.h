@@ -45,14 +45,15 @@ int opt_parse(const char *verb, const char *help, const opt *opts, int argc, cha
  * and --api-url URL (Buildkite). Every verb that connects takes them. */
 typedef struct conn_flags {
 	const char *circleci_host, *circleci_runner_host, *org, *api_url;
+	const char *circleci_token_file, *buildkite_token_file;
 	bool rewrite_write_only;
 	/* --registration-token-dir, set by the verb that parsed it: providers
 	 * read it at plan time too (a token whose file is missing) */
 	const char *token_dir;
-	char *store[7];
-	const char *list[8];
+	char *store[9];
+	const char *list[10];
 } conn_flags;
-#define CONN_FLAGS_OPTS 5
+#define CONN_FLAGS_OPTS 7
 /* Writes the CONN_FLAGS_OPTS options into out. */
 void conn_flags_opts(conn_flags *f, opt *out);
 /* After parsing: the "name=value" list for cf_conn_settings.options. */

@@ -24,6 +24,40 @@ int cf_session_open_source(cf_source **out, const cf_session_opts *o, cf_error *
 }
 
 /* Each PATH (a source root) must hold at least one manifest. */
+/* A connection that failed: in a run with several vendors' manifests, say
+ * which vendor and which files need it ("...: needed by the NAME
+ * manifests of agent.yaml"), so the user knows what to set or leave out. */
+static void say_who_needs_it(const cf_provider *p, const cf_resource_set *set, cf_error *err)
+{
+	bool mixed = false;
+	for (size_t i = 0; set && i < set->count && !mixed; i++)
+		mixed = cf_provider_of(set->items[i].kind) != p;
+	if (!mixed || !err->message)
+		return;
+	char *files = cf_xstrdup(""), *why = err->message;
+	size_t shown = 0, more = 0;
+	for (size_t i = 0; i < set->count; i++) {
+		const cf_resource *r = &set->items[i];
+		if (cf_provider_of(r->kind) != p || (i && set->items[i - 1].file && r->file &&
+						    !strcmp(set->items[i - 1].file, r->file) &&
+						    cf_provider_of(set->items[i - 1].kind) == p))
+			continue;
+		if (shown == 3) {
+			more++;
+			continue;
+		}
+		char *next = cf_xasprintf("%s%s%s", files, *files ? ", " : "", r->file ? r->file : "?");
+		free(files);
+		files = next;
+		shown++;
+	}
+	err->message = more ? cf_xasprintf("%s (needed by the %s manifests of %s and %zu more file%s)", why, p->name,
+					   files, more, more == 1 ? "" : "s")
+			    : cf_xasprintf("%s (needed by the %s manifests of %s)", why, p->name, files);
+	free(why);
+	free(files);
+}
+
 static int check_not_empty(const cf_session *s, const cf_session_opts *o, cf_error *err)
 {
 	size_t *found = cf_xcalloc(s->src->nroots + 1, sizeof(size_t));
@@ -198,13 +232,23 @@ int cf_session_plan(cf_session **out, const cf_session_opts *o, cf_diags *diags,
 		rc = check_not_empty(s, o, err);
 	s->parallelism = o->limits.parallelism > 0 ? o->limits.parallelism : 8;
 	s->conns = cf_xcalloc(cf_provider_count() + 1, sizeof(*s->conns));
+	bool first = true;
 	for (size_t i = 0; cf_providers[i] && rc == CF_OK; i++) {
 		const cf_provider *p = cf_providers[i];
 		if (!cf_provider_in_set(p, s->set)) /* its manifests are not here: its credentials are not needed */
 			continue;
-		rc = p->connect(&s->conns[i], &o->conn, &o->limits, err);
-		if (rc != CF_OK)
+		/* one --token-file cannot hold several vendors' tokens: it is the
+		 * first vendor's (registry order); the others take their own flag or
+		 * environment (docs/commands.md) */
+		cf_conn_settings settings = o->conn;
+		if (!first)
+			settings.token_file = NULL;
+		first = false;
+		rc = p->connect(&s->conns[i], &settings, &o->limits, err);
+		if (rc != CF_OK) {
+			say_who_needs_it(p, s->set, err);
 			break;
+		}
 		p->on_trace(s->conns[i], o->trace, o->trace_ud);
 		if (o->progress)
 			p->on_progress(s->conns[i], o->progress, o->ud);

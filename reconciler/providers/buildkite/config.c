@@ -198,10 +198,15 @@ int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error
 	const char *url = in && cf_conn_option(in, "api-url") ? cf_conn_option(in, "api-url") /* --api-url */
 			  : env("BUILDKITE_API_URL") ? env("BUILDKITE_API_URL") : DEFAULT_URL;
 	int rc = CF_OK;
-	if (env("BUILDKITE_API_TOKEN"))
+	/* a file named on the command line wins over the environment, as for
+	 * every vendor: --buildkite-token-file, else --token-file (docs/commands.md) */
+	const char *file = in ? cf_conn_option(in, "buildkite-token-file") : NULL;
+	if (!file && in)
+		file = in->token_file;
+	if (file)
+		rc = (cfg->http.token = read_token_file(file, err)) ? CF_OK : CF_EUSAGE;
+	else if (env("BUILDKITE_API_TOKEN"))
 		cfg->http.token = cf_xstrdup(env("BUILDKITE_API_TOKEN"));
-	else if (in && in->token_file)
-		rc = (cfg->http.token = read_token_file(in->token_file, err)) ? CF_OK : CF_EUSAGE;
 	if (org)
 		cfg->org = cf_xstrdup(org);
 	if (rc == CF_OK && !org && !cfg->http.token)

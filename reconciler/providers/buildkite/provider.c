@@ -164,11 +164,19 @@ static int bk_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, c
 	if (settings) /* docs organizations/pipeline_settings.md */
 		need[n++] = "read_organization_settings";
 	int rc = cf_bk_require_scopes(cf_bk_of(c), need, "reading the live state", err);
+	/* a kind's spec problems (CF_EINVALID, in diags) do not stop the next
+	 * kind's reads: every problem is reported in one run */
+	int problems = CF_OK;
 	for (size_t i = 0; rc == CF_OK && kinds[i]; i++)
 		if (kind_in_set(kinds[i], set) || (kinds[i] == &cf_bk_pipeline_kind && pipelines) ||
-		    (kinds[i] == &cf_bk_queue_kind && queues))
+		    (kinds[i] == &cf_bk_queue_kind && queues)) {
 			rc = kinds[i]->read_live(live, set, c, diags, err);
-	return rc;
+			if (rc == CF_EINVALID) {
+				problems = CF_EINVALID;
+				rc = CF_OK;
+			}
+		}
+	return rc == CF_OK ? problems : rc;
 }
 
 static int bk_export(cf_export *out, cf_conn *c, const cf_export_scope *scope, cf_error *err)

@@ -184,8 +184,12 @@ int cf_cci_config_resolve(cf_http_config *cfg, char **host, const cf_conn_settin
 	const char *t = env("CIRCLECI_TOKEN", "CIRCLE_TOKEN");
 	char *origin_in = NULL;
 	int rc = CF_OK;
-	if (in && in->token_file)
-		rc = (cfg->token = read_token_file(in->token_file, err)) ? CF_OK : CF_EUSAGE;
+	/* --circleci-token-file, else --token-file, else the environment */
+	const char *file = in ? cf_conn_option(in, "circleci-token-file") : NULL;
+	if (!file && in)
+		file = in->token_file;
+	if (file)
+		rc = (cfg->token = read_token_file(file, err)) ? CF_OK : CF_EUSAGE;
 	else if (t)
 		cfg->token = cf_xstrdup(t);
 	if (rc == CF_OK && !cfg->token && !h)
