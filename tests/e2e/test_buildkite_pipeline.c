@@ -135,12 +135,13 @@ static void test_emoji_an_unknown_provider_setting_and_a_missing_cluster_are_ref
 {
 	(void)state;
 	assert_invalid(DOC("  name: W\n  repository: r\n  cluster: c\n  configuration: \"steps: [wait]\"\n"
-			   "  emoji: \":rocket:\"\n"), "p.yaml:9:10: spec.emoji: refused on Pipeline");
+			   "  emoji: \":rocket:\"\n"), "p.yaml:9:10: spec.emoji: not supported on Pipeline: the REST API never returns it, "
+		       "so a plan could not compare it; remove it\n");
 	assert_invalid(DOC("  name: W\n  repository: r\n  cluster: c\n  configuration: \"steps: [wait]\"\n"
 			   "  provider_settings: {build_everything: true}\n"),
 		       "spec.provider_settings.build_everything: not a documented provider setting");
 	assert_invalid(DOC("  name: W\n  repository: r\n  configuration: \"steps: [wait]\"\n"),
-		       "spec: cluster (a name) or cluster_id is required");
+		       "spec: give cluster (a cluster's name) or cluster_id: every pipeline belongs to a cluster\n");
 }
 
 static void test_a_create_sends_the_explicit_slug_and_the_cluster_uuid_then_converges(void **state)

@@ -177,7 +177,8 @@ static void test_hosted_agents_on_a_self_hosted_queue_and_an_unknown_cluster_are
 	bk b;
 	bk_up(&b, SEED(LINUX, QUEUES(QDEF ", " QBIG)), NULL);
 	fx_write("q.yaml", QUEUE("{cluster: linux, key: big}", "{hosted_agents: {instance_shape: LINUX_AMD64_2X4}}"));
-	expect(&b, ARGS("plan", "q.yaml"), 1, NULL, "q.yaml:4:23: spec.hosted_agents: queue 'big' is self-hosted");
+	expect(&b, ARGS("plan", "q.yaml"), 1, NULL, "q.yaml:4:23: spec.hosted_agents: queue 'big' is self-hosted "
+	       "and cannot become hosted; create the hosted queue under another key\n");
 	fx_write("q.yaml", QUEUE("{cluster: windows, key: big}", "{}"));
 	expect(&b, ARGS("plan", "q.yaml"), 1, NULL, "metadata.cluster: the organization has no cluster 'windows'");
 	bk_down(&b);

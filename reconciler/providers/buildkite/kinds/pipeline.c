@@ -332,14 +332,15 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 	read_renamed_from(kc, doc);
 	if (absent || !spec)
 		return;
-	if (cf_ypath(kc->y, kc->root, "spec.env"))
-		cf_kwarn(kc, "spec.env", "spec.env: ignored; a YAML pipeline's env belongs in configuration "
-			 "(docs pipelines.md: PATCH ignores env)");
+	if (cf_ypath(kc->y, kc->root, "spec.env")) /* docs pipelines.md: PATCH ignores env */
+		cf_kwarn(kc, "spec.env", "spec.env: ignored, as an update would ignore it; put a YAML pipeline's "
+			 "env in its configuration");
 	static const char *const never_read[] = {"spec.emoji", "spec.color", NULL};
 	for (size_t i = 0; never_read[i]; i++)
 		if (cf_ypath(kc->y, kc->root, never_read[i]))
-			cf_kerr(kc, never_read[i], "%s: refused on Pipeline: the REST API never returns it, so a plan "
-				"could not compare it (gob pipelines.go Pipeline)", never_read[i]);
+			/* gob pipelines.go Pipeline: the REST answer has neither */
+			cf_kerr(kc, never_read[i], "%s: not supported on Pipeline: the REST API never returns it, so a "
+				"plan could not compare it; remove it", never_read[i]);
 	for (size_t i = 0; cf_bk_pipeline_nullable[i]; i++) {
 		char path[80];
 		snprintf(path, sizeof(path), "spec.%s", cf_bk_pipeline_nullable[i]);
@@ -351,8 +352,9 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 	}
 	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(spec, "cluster")) &&
 	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(spec, "cluster_id")))
-		cf_kerr(kc, "spec", "spec: cluster (a name) or cluster_id is required (docs pipelines.md: "
-			"create needs cluster_id)");
+		/* docs pipelines.md: a create needs cluster_id */
+		cf_kerr(kc, "spec", "spec: give cluster (a cluster's name) or cluster_id: every pipeline "
+			"belongs to a cluster");
 	else if (cJSON_HasObjectItem(spec, "cluster") && cJSON_HasObjectItem(spec, "cluster_id"))
 		cf_kerr(kc, "spec.cluster_id", "spec.cluster_id: give cluster or cluster_id, not both");
 	check_sources(kc, spec);

@@ -127,7 +127,7 @@ static const cf_diff_field pipeline_diff[] = {
 	/* a map compared whole, keys sorted (pipeline_teams.c) */
 	{.name = "spec.teams", .desired = "spec.teams", .live = "teams", .fallback = "{}", .type = CF_D_VALUE,
 	 .normalize = cf_bk_pipeline_norm_teams, .omitted_keeps_live = true,
-	 .omitted_note = "none (only administrators may create pipelines without teams: docs pipelines.md)"},
+	 .omitted_note = "none (only administrators may create pipelines without teams)"}, /* docs pipelines.md */
 	{.name = NULL},
 };
 

@@ -181,9 +181,9 @@ static void live_checks(const cf_resource *r, const cJSON *q, const cJSON *cl, c
 {
 	bool hosted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "hosted"));
 	if (!r->absent && cf_json_path(r->doc, "spec.hosted_agents") && !hosted)
-		cf_resource_diag(diags, r, "spec.hosted_agents", "spec.hosted_agents: queue '%s' is self-hosted; "
-				 "a hosted queue needs another key (tf resource_cluster_queue.go: RequiresReplace)",
-				 r->name);
+		/* tf resource_cluster_queue.go: hosted_agents RequiresReplace */
+		cf_resource_diag(diags, r, "spec.hosted_agents", "spec.hosted_agents: queue '%s' is self-hosted "
+				 "and cannot become hosted; create the hosted queue under another key", r->name);
 	if (r->absent && !strcmp(str(cl, "default_queue_id"), str(q, "id")) && !default_moves(cluster, r->name))
 		cf_resource_diag(diags, r, "metadata.ensure", "metadata.ensure: queue '%s' is the default queue of "
 				 "cluster '%s'; set the Cluster's default_queue to another queue first", r->name,

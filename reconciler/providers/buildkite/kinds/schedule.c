@@ -1,8 +1,8 @@
 /*
  * schedule: the PipelineSchedule kind (apiVersion buildkite/v1): a
  * scheduled build of a pipeline, addressed PipelineSchedule/SLUG/LABEL.
- * Checks, reading and comparing here; writing and export in
- * schedule_api.c.
+ * Checks, reading and comparing here (the cronline's check in cronline.c);
+ * writing and export in schedule_api.c.
  *
  * Evidence (gob = go-buildkite pipeline_schedules.go; docs = buildkite/docs
  * pages/apis/rest_api/pipeline_schedules.md and, for the cron syntax,
@@ -88,34 +88,6 @@ static char *address(const cJSON *doc)
 	return cf_xasprintf("%s/%s", p, l);
 }
 
-/* docs scheduled_builds.md: a predefined interval, or five cron fields and
- * an optional time zone (an IANA name or a UTC offset); '~' (a random
- * value) is refused, as docs/buildkite.md says. */
-const char *cf_bk_cronline_problem(const char *cron)
-{
-	static const char *const named[] = {"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", NULL};
-	for (size_t i = 0; named[i]; i++)
-		if (!strcmp(cron, named[i]))
-			return NULL;
-	if (strchr(cron, '~'))
-		return "'~' (a random value) is not supported";
-	char *copy = cf_xstrdup(cron), *save = NULL;
-	int n = 0;
-	const char *why = NULL;
-	for (char *w = strtok_r(copy, " \t", &save); w && !why; w = strtok_r(NULL, " \t", &save), n++) {
-		if (n < 5 && !cf_schema_matches("[0-9A-Za-z*/,?-]+", w))
-			why = "a cron field holds digits, names, '*', '/', ',', '-' or '?'";
-		else if (n == 5 && !cf_schema_matches("[+-][0-9]{2}:[0-9]{2}", w) &&
-			 !cf_schema_matches("[A-Za-z_]+(/[A-Za-z0-9_+-]+)*", w))
-			why = "the sixth field is a time zone: an IANA name such as Europe/Berlin, or +HH:MM";
-		else if (n > 5)
-			why = "at most five cron fields and a time zone";
-	}
-	free(copy);
-	return why ? why : n < 5 ? "five cron fields (minute hour day month weekday), or @hourly, @daily, "
-				     "@midnight, @weekly, @monthly or @yearly" : NULL;
-}
-
 static void resolve_env(cf_kctx *kc, cJSON *spec)
 {
 	cJSON *e;
@@ -127,11 +99,11 @@ static void resolve_env(cf_kctx *kc, cJSON *spec)
 		const char *env = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(from, "env"));
 		const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(from, "file"));
 		if ((from != NULL) == cJSON_HasObjectItem(e, "value")) {
-			cf_kerr(kc, at, "%s: give value or valueFrom", at);
+			cf_kerr(kc, at, "%s: give exactly one of value and valueFrom", at);
 			continue;
 		}
 		if (from && (!env) == (!file)) {
-			cf_kerr(kc, at, "%s.valueFrom: give env or file", at);
+			cf_kerr(kc, at, "%s.valueFrom: give exactly one of env and file", at);
 			continue;
 		}
 		char *v = NULL;
@@ -157,9 +129,8 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 	if (!cJSON_IsObject(spec))
 		spec = cJSON_AddObjectToObject(doc, "spec");
 	const char *cron = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(spec, "cronline"));
-	const char *why = cron ? cf_bk_cronline_problem(cron) : NULL;
-	if (why)
-		cf_kerr(kc, "spec.cronline", "spec.cronline: %s, not '%s'", why, cron);
+	if (cron)
+		cf_bk_check_cronline(kc, "spec.cronline", cron);
 	if (!absent)
 		resolve_env(kc, spec);
 }
@@ -296,9 +267,8 @@ static int read_live(cf_live *live, const cf_resource_set *set, cf_conn *conn, c
 	for (size_t i = 0; rc == CF_OK && i < set->count; i++) {
 		const cf_resource *r = &set->items[i];
 		if (r->kind == &cf_bk_schedule_kind && !r->absent && !cf_json_path(r->doc, "spec.cronline") &&
-		    !cf_live_find(live, r->address))
-			cf_resource_diag(diags, r, "spec", "spec: a new schedule needs a cronline (gob "
-					 "CreatePipelineSchedule: cronline is always sent)");
+		    !cf_live_find(live, r->address)) /* gob CreatePipelineSchedule: cronline is always sent */
+			cf_resource_diag(diags, r, "spec", "spec: a new schedule needs a cronline; add spec.cronline");
 	}
 	cf_bk_prefetch_clear(c); /* what was not taken must not answer apply's re-reads */
 	return rc == CF_OK && diags->count > before ? CF_EINVALID : rc;

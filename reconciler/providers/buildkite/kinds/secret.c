@@ -100,9 +100,9 @@ static void resolve_value(cf_kctx *kc, cJSON *spec)
 	const char *env = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(from, "env"));
 	const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(from, "file"));
 	if (from && cJSON_HasObjectItem(spec, "value"))
-		return cf_kerr(kc, "spec.valueFrom", "spec.valueFrom: give value or valueFrom, not both");
+		return cf_kerr(kc, "spec.valueFrom", "spec.valueFrom: give at most one of value and valueFrom");
 	if (from && (!env) == (!file))
-		return cf_kerr(kc, "spec.valueFrom", "spec.valueFrom: give env or file");
+		return cf_kerr(kc, "spec.valueFrom", "spec.valueFrom: give exactly one of env and file");
 	char *v = NULL;
 	size_t len = 0;
 	const char *at = env ? "spec.valueFrom.env" : file ? "spec.valueFrom.file" : "spec.value";
@@ -117,7 +117,7 @@ static void resolve_value(cf_kctx *kc, cJSON *spec)
 	if (!v)
 		return;
 	if (blank(v) || strlen(v) > VALUE_MAX || (file && strlen(v) != len))
-		cf_kerr(kc, at, "%s: the value must be text, not blank, and under 8 KB (docs secrets.md)", at);
+		cf_kerr(kc, at, "%s: the value must be text, not blank, and under 8 KB", at); /* docs secrets.md */
 	cJSON_DeleteItemFromObjectCaseSensitive(spec, "valueFrom");
 	cJSON_DeleteItemFromObjectCaseSensitive(spec, "value");
 	cJSON_AddStringToObject(spec, "value", v);
@@ -132,8 +132,9 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 		spec = cJSON_AddObjectToObject(doc, "spec");
 	const char *key = cJSON_GetStringValue(cf_json_path(doc, "metadata.key"));
 	if (key && (!strncasecmp(key, "bk", 2) || !strncasecmp(key, "buildkite", 9)))
-		cf_kerr(kc, "metadata.key", "metadata.key: must not start with 'bk' or 'buildkite', in any case "
-			"(docs secrets.md; tf reservedSecretKeyPrefixValidator)");
+		/* docs secrets.md; tf reservedSecretKeyPrefixValidator */
+		cf_kerr(kc, "metadata.key", "metadata.key: must not start with 'bk' or 'buildkite', in any case; "
+			"choose another key");
 	const char *policy = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(spec, "policy"));
 	const char *why = NULL;
 	size_t line = 0;

@@ -300,8 +300,9 @@ static void expiry_checks(const cf_live *live, const cf_resource *r, cf_diags *d
 	if (want && !r->absent && !li && cf_bk_time(want, &t) && t <= time(NULL))
 		cf_resource_diag(diags, r, "spec.expires_at", "spec.expires_at: '%s' is not in the future", want);
 	if (api && !same_time(want, str(api, "expires_at")))
-		cf_resource_diag(diags, r, "spec.expires_at", "spec.expires_at: a live token's expiry cannot change "
-				 "(gob cluster_tokens.go ClusterTokenUpdate); it expires %s. Revoke it (ensure: absent) "
+		/* gob cluster_tokens.go ClusterTokenUpdate: description only */
+		cf_resource_diag(diags, r, "spec.expires_at", "spec.expires_at: a live token's expiry cannot change; "
+				 "it expires %s. Revoke it (ensure: absent) "
 				 "and create one under another description", cf_bk_set(api, "expires_at") ?
 				 str(api, "expires_at") : "never");
 	cJSON_Delete(api);
