@@ -59,6 +59,43 @@ static void test_an_organization_that_is_no_slug_is_refused(void **state)
 		       "c.yaml:3:26: metadata.organization: 'acme' is neither an organization slug");
 }
 
+/* github/acme is gh/acme: one organisation, so one address. */
+static void test_a_second_context_written_with_the_github_alias_is_a_duplicate_at_its_position(void **state)
+{
+	(void)state;
+	assert_problem(DOC("dup") "spec: {}\n---\napiVersion: circleci/v1\nkind: Context\n"
+				  "metadata: {organization: github/acme, name: dup}\nspec: {}\n",
+		       "c.yaml:6:1: duplicate address Context/gh/acme/dup: also defined at c.yaml:1:1\n");
+}
+
+/* Manifests writing the organisation both ways share the normalised
+ * addresses, live ones included: each context is listed once. */
+static void test_contexts_written_with_the_github_alias_converge_and_prune_lists_each_once(void **state)
+{
+	(void)state;
+	e2e e;
+	cci_up(&e, SEED("{\"id\": \"dddddddd-0000-4000-8000-000000000001\", \"name\": \"stale\", \"owner_id\": \""
+			ORG_ID "\"}"), NULL);
+	fx_write("c.yaml", "apiVersion: circleci/v1\nkind: Context\nmetadata: {organization: github/acme, name: dup}\n"
+		 "spec:\n  envVars:\n    - {name: REGION, value: eu-west-1}\n---\n" DOC("keep") "spec: {}\n");
+	fx_result r = run(ARGS("apply", "--yes"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "  + Context/gh/acme/dup (create)\n");
+	fx_result_free(&r);
+	r = run(ARGS("plan", "--prune"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "  - Context/gh/acme/stale (delete)\n");
+	expect_in(r.out, "Plan: 0 to create, 0 to update, 1 to delete");
+	assert_int_equal(fx_count(r.out, "stale"), 1);
+	assert_false(fx_contains(r.out, "github/"));
+	fx_result_free(&r);
+	r = run(ARGS("drift"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "No changes. Live state matches the specs.\n");
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_a_create_masks_secrets_sends_restrictions_before_variables_and_converges(void **state)
 {
 	(void)state;
@@ -337,6 +374,8 @@ int main(void)
 		cmocka_unit_test(test_a_variable_with_a_value_and_keep_live_is_refused),
 		cmocka_unit_test(test_a_bad_variable_name_a_duplicate_and_an_empty_value_are_refused),
 		cmocka_unit_test(test_an_organization_that_is_no_slug_is_refused),
+		cmocka_unit_test(test_a_second_context_written_with_the_github_alias_is_a_duplicate_at_its_position),
+		cmocka_unit_test(test_contexts_written_with_the_github_alias_converge_and_prune_lists_each_once),
 		cmocka_unit_test(test_a_create_masks_secrets_sends_restrictions_before_variables_and_converges),
 		cmocka_unit_test(test_a_value_whose_tail_differs_is_drift_and_is_rewritten),
 		cmocka_unit_test(test_the_json_plan_says_a_variable_was_compared_by_its_tail),

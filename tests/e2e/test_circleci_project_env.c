@@ -25,6 +25,15 @@ static void test_a_project_that_is_no_slug_is_refused_at_its_position(void **sta
 		       "c.yaml:3:21: metadata.project: 'acme/web' is not a project slug");
 }
 
+/* github/acme/web is gh/acme/web: one project, so one address. */
+static void test_a_second_environment_written_with_the_github_alias_is_a_duplicate_at_its_position(void **state)
+{
+	(void)state;
+	assert_problem(DOC "spec: {envVars: [{name: A, value: x}]}\n---\napiVersion: circleci/v1\n"
+			   "kind: ProjectEnvironment\nmetadata: {project: github/acme/web}\nspec: {envVars: [{name: B, value: y}]}\n",
+		       "c.yaml:6:1: duplicate address ProjectEnvironment/gh/acme/web: also defined at c.yaml:1:1\n");
+}
+
 static void test_a_variable_with_two_sources_is_refused_at_its_position(void **state)
 {
 	(void)state;
@@ -242,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_project_that_is_no_slug_is_refused_at_its_position),
+		cmocka_unit_test(test_a_second_environment_written_with_the_github_alias_is_a_duplicate_at_its_position),
 		cmocka_unit_test(test_a_variable_with_two_sources_is_refused_at_its_position),
 		cmocka_unit_test(test_a_new_environment_posts_each_variable_masks_secrets_and_converges),
 		cmocka_unit_test(test_a_value_whose_tail_differs_is_drift_and_is_replaced_by_delete_then_post),

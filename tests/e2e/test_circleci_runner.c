@@ -144,6 +144,59 @@ static void test_a_class_and_its_token_are_created_with_exact_bodies_and_the_val
 	e2e_down(&e);
 }
 
+/* The token list of a class that is gone answers 404 (the class does not
+ * exist or is not the caller's): manifests that ask for it to be gone have
+ * nothing to do, without a problem and without a request. */
+static void test_a_class_and_token_deleted_with_ensure_absent_plan_no_changes_afterwards(void **state)
+{
+	(void)state;
+	e2e e;
+	rup(&e, SEED("", "", ""), NULL);
+	fx_write("rt/r.yaml", CLASS_DOC("{name: acme/tmp-class}", "{}") "---\n"
+		 TOKEN_DOC("{resourceClass: acme/tmp-class, nickname: h1}"));
+	expect_run(ARGS("apply", "rt", "--yes"), 0, "Apply complete: 2 changes applied.", NULL);
+	fx_write("rt/r.yaml", CLASS_DOC("{name: acme/tmp-class, ensure: absent}", "{}") "---\n"
+		 TOKEN_DOC("{resourceClass: acme/tmp-class, nickname: h1, ensure: absent}"));
+	expect_run(ARGS("apply", "rt", "--yes"), 0, "Apply complete: 2 changes applied.", NULL);
+	fx_result r = rrun(ARGS("plan", "rt"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "No changes. Live state matches the specs.\n");
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
+static void test_an_absent_token_of_a_missing_class_plans_nothing_to_do(void **state)
+{
+	(void)state;
+	e2e e;
+	rup(&e, SEED("", "", ""), NULL);
+	fx_write("r.yaml", TOKEN_DOC("{resourceClass: acme/gone, nickname: h1, ensure: absent}"));
+	fx_result r = rrun(ARGS("apply", "r.yaml", "--yes"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "No changes. Live state matches the specs.\n");
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+	expect_requests("GET", "/api/v3/runner/token", "GET /api/v3/runner/token null\n");
+	expect_requests("DELETE", "/api/v3/", "");
+	e2e_down(&e);
+}
+
+static void test_a_present_token_of_a_missing_class_is_a_plan_error_at_its_class(void **state)
+{
+	(void)state;
+	e2e e;
+	rup(&e, SEED("", "", ""), NULL);
+	fx_write("r.yaml", TOKEN_DOC("{resourceClass: acme/gone, nickname: h1}"));
+	fx_result r = rrun(ARGS("plan", "r.yaml"));
+	assert_int_equal(r.rc, 1);
+	expect_in(r.err, "r.yaml:3:27: metadata.resourceClass: no runner resource class acme/gone the token can see, "
+			 "and no RunnerResourceClass manifest creates it\n");
+	expect_in(r.err, "1 problem in the specs");
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_a_differing_description_is_a_note_not_drift(void **state)
 {
 	(void)state;
@@ -423,6 +476,9 @@ int main(void)
 		cmocka_unit_test(test_a_token_needs_a_class_and_a_nickname_at_their_positions),
 		cmocka_unit_test(test_a_token_value_in_a_manifest_is_refused),
 		cmocka_unit_test(test_a_class_and_its_token_are_created_with_exact_bodies_and_the_value_kept_private),
+		cmocka_unit_test(test_a_class_and_token_deleted_with_ensure_absent_plan_no_changes_afterwards),
+		cmocka_unit_test(test_an_absent_token_of_a_missing_class_plans_nothing_to_do),
+		cmocka_unit_test(test_a_present_token_of_a_missing_class_is_a_plan_error_at_its_class),
 		cmocka_unit_test(test_a_differing_description_is_a_note_not_drift),
 		cmocka_unit_test(test_prune_covers_classes_of_a_namespace_and_tokens_of_a_class_with_a_manifest),
 		cmocka_unit_test(test_a_new_nickname_creates_a_token_and_prune_deletes_the_old_one),

@@ -62,14 +62,26 @@ static void test_a_missing_checkout_ref_is_refused(void **state)
 		       "c.yaml:4:7: spec: missing required key 'checkoutRef'");
 }
 
+/* The project compared without regard to case: two addresses, one project. */
 static void test_two_triggers_of_one_name_in_one_project_are_refused(void **state)
+{
+	(void)state;
+	assert_problem(DOC("nightly", "  cron: \"0 2 * * *\"\n") "---\n"
+		       "apiVersion: circleci/v1\nkind: ScheduleTrigger\nmetadata: {project: gh/Acme/web, name: "
+		       "nightly}\nspec: {pipelineDefinition: main, cron: \"0 3 * * *\", checkoutRef: main, configRef: "
+		       "main}\n",
+		       "c.yaml:12:40: metadata.name: the project already has a schedule trigger named nightly (c.yaml:1)");
+}
+
+/* github/acme/web is gh/acme/web: the same address, refused by the loader. */
+static void test_a_trigger_written_with_the_github_alias_is_a_duplicate_at_its_position(void **state)
 {
 	(void)state;
 	assert_problem(DOC("nightly", "  cron: \"0 2 * * *\"\n") "---\n"
 		       "apiVersion: circleci/v1\nkind: ScheduleTrigger\nmetadata: {project: github/acme/web, name: "
 		       "nightly}\nspec: {pipelineDefinition: main, cron: \"0 3 * * *\", checkoutRef: main, configRef: "
 		       "main}\n",
-		       "c.yaml:12:44: metadata.name: the project already has a schedule trigger named nightly (c.yaml:1)");
+		       "c.yaml:10:1: duplicate address ScheduleTrigger/gh/acme/web/nightly: also defined at c.yaml:1:1\n");
 }
 
 static void test_a_new_trigger_posts_typed_parameters_and_converges(void **state)
@@ -313,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_a_nested_parameter_is_refused_at_its_position),
 		cmocka_unit_test(test_a_missing_checkout_ref_is_refused),
 		cmocka_unit_test(test_two_triggers_of_one_name_in_one_project_are_refused),
+		cmocka_unit_test(test_a_trigger_written_with_the_github_alias_is_a_duplicate_at_its_position),
 		cmocka_unit_test(test_a_new_trigger_posts_typed_parameters_and_converges),
 		cmocka_unit_test(test_a_changed_cron_is_patched_without_the_actor),
 		cmocka_unit_test(test_removing_every_parameter_is_a_delete_then_a_post),

@@ -21,6 +21,24 @@
 #define HEAD(name) "apiVersion: circleci/v1\nkind: Webhook\nmetadata: {project: gh/acme/web, name: " name "}\n"
 #define DOC(name, secret) HEAD(name) "spec:\n  url: https://hooks.example.com/ci\n  events: [job-completed]\n" secret
 
+/* A manifest writing github/acme/web: its webhook and the project's other
+ * live webhooks are addressed by the normalised slug, as gh/acme/web's. */
+static void test_webhooks_of_a_project_written_with_the_github_alias_use_the_normalised_address(void **state)
+{
+	(void)state;
+	e2e e;
+	cci_up(&e, SEED(LIVE("w1", "stray", WEB_ID, "", "true")), NULL);
+	fx_write("w.yaml", "apiVersion: circleci/v1\nkind: Webhook\nmetadata: {project: github/acme/web, name: relay}\n"
+		 "spec:\n  url: https://hooks.example.com/ci\n  events: [job-completed]\n  signingSecret: s\n");
+	fx_result r = run(ARGS("plan"));
+	assert_int_equal(r.rc, 0);
+	expect_in(r.out, "  + Webhook/gh/acme/web/relay (create)\n");
+	expect_in(r.out, "  ? Webhook/gh/acme/web/stray\n");
+	assert_false(fx_contains(r.out, "github/"));
+	fx_result_free(&r);
+	e2e_down(&e);
+}
+
 static void test_a_plain_http_url_is_refused_at_its_position(void **state)
 {
 	(void)state;
@@ -237,6 +255,7 @@ static void test_exported_webhooks_keep_the_secret_live_and_plan_unchanged(void 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_webhooks_of_a_project_written_with_the_github_alias_use_the_normalised_address),
 		cmocka_unit_test(test_a_plain_http_url_is_refused_at_its_position),
 		cmocka_unit_test(test_a_private_address_or_an_internal_name_is_refused),
 		cmocka_unit_test(test_an_unknown_event_is_refused_at_its_position),

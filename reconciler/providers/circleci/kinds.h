@@ -29,7 +29,9 @@ typedef struct cf_cci_export_ctx {
 /* True when ref names an organisation (not a project) in an export scope. */
 bool cf_cci_scope_is_org(const char *ref);
 /* The address hook of a kind named per project: "PROJECT/NAME" from
- * metadata.project (a slug) and metadata.name, or NULL. */
+ * metadata.project (a slug, normalised: github/acme/web is gh/acme/web, so
+ * two spellings of one project make one address) and metadata.name, or
+ * NULL. */
 char *cf_cci_project_name_address(const cJSON *doc);
 /* Calls one for each organisation (orgs) or each project (!orgs) of an
  * export hook's ctx (a cf_cci_export_ctx), until one fails. */

@@ -243,7 +243,14 @@ static int cci_read_live(cf_live *live, const cf_resource_set *set, cf_conn *c, 
 	int rc = CF_OK;
 	read_ahead(set, c);
 	for (const cf_kind *const *k = kinds; *k && (rc == CF_OK || rc == CF_EINVALID); k++) {
+		size_t before = cf_diags_count(diags, CF_SEV_ERROR);
 		int r = (*k)->read_live(live, set, c, diags, err);
+		/* CF_EINVALID means "see the diagnostics": one without any would
+		 * end the run with "0 problems in the specs" and nothing to act
+		 * on, so it is an error of ciform's own, named */
+		if (r == CF_EINVALID && cf_diags_count(diags, CF_SEV_ERROR) == before)
+			r = cf_error_set(err, CF_EAPI, "reading the live %s resources failed without saying why "
+					 "(a bug in ciform's CircleCI provider: please report it)", (*k)->name);
 		if (r != CF_OK)
 			rc = r;
 	}
@@ -266,7 +273,11 @@ char *cf_cci_project_name_address(const cJSON *doc)
 {
 	const char *p = cJSON_GetStringValue(cf_json_path(doc, "metadata.project"));
 	const char *n = cJSON_GetStringValue(cf_json_path(doc, "metadata.name"));
-	return p && n && *n && cf_cci_slug_shaped(p, 3) ? cf_xasprintf("%s/%s", p, n) : NULL;
+	if (!p || !n || !*n || !cf_cci_slug_shaped(p, 3))
+		return NULL;
+	char *norm = cf_cci_slug_normalize(p), *out = cf_xasprintf("%s/%s", norm, n);
+	free(norm);
+	return out;
 }
 
 int cf_cci_export_each(cf_export *out, const void *vctx, bool orgs,

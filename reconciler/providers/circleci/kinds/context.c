@@ -13,8 +13,9 @@
  * name is a new context. A present restrictions list is exact: it is access
  * control, applied without --prune. Variables the spec does not list are
  * unmanaged (Context/ORG/NAME#VAR), deleted only with --prune. The address
- * is Context/ORG/NAME, ORG as written (a name is unique only per
- * organisation). docs/circleci.md has the rest.
+ * is Context/ORG/NAME (a name is unique only per organisation), ORG
+ * normalised (github/ -> gh/, bitbucket/ -> bb/), on the spec side and the
+ * live side alike. docs/circleci.md has the rest.
  */
 #include "reconciler/providers/circleci/kinds/context.h"
 #include "reconciler/codec.h"
@@ -257,12 +258,18 @@ static int export_org(cf_export *out, cf_conn *c, const char *org, cf_error *err
 	return rc;
 }
 
-/* "gh/acme/deploy-prod": the organisation as written, then the name. */
+/* "gh/acme/deploy-prod": the organisation normalised (github/acme is
+ * gh/acme: one organisation, so one address, and the loader refuses a
+ * second manifest of it as a duplicate), then the name. */
 static char *context_address(const cJSON *doc)
 {
 	const char *org = cJSON_GetStringValue(cf_json_path(doc, "metadata.organization"));
 	const char *name = cJSON_GetStringValue(cf_json_path(doc, "metadata.name"));
-	return org && name && *name ? cf_xasprintf("%s/%s", org, name) : NULL;
+	if (!org || !name || !*name)
+		return NULL;
+	char *norm = cf_cci_slug_normalize(org), *out = cf_xasprintf("%s/%s", norm, name);
+	free(norm);
+	return out;
 }
 
 static int export_contexts(cf_export *out, const void *vctx, cf_error *err)

@@ -222,6 +222,7 @@ static int read_org(cf_live *live, const cf_resource_set *set, const char *org, 
 {
 	const char *org_id = NULL;
 	cJSON *list = NULL;
+	char *norm = cf_cci_slug_normalize(org); /* as the addresses write it */
 	int rc = cf_cci_org_id(&org_id, c, org, err);
 	if (rc == CF_OK)
 		rc = cf_cci_context_list(&list, c, org_id, err);
@@ -233,8 +234,8 @@ static int read_org(cf_live *live, const cf_resource_set *set, const char *org, 
 		if (!name || !id)
 			continue;
 		const cf_resource *r = manifest_for(set, org, name);
-		/* the manifest's address, or ORG as the first manifest wrote it */
-		char *addr = r ? cf_xstrdup(r->address) : cf_xasprintf("Context/%s/%s", org, name);
+		/* the manifest's address, or one made the same way (ORG normalised) */
+		char *addr = r ? cf_xstrdup(r->address) : cf_xasprintf("Context/%s/%s", norm, name);
 		cJSON *api = cJSON_DetachItemViaPointer(list, x);
 		cJSON_AddStringToObject(api, "organization_id", org_id);
 		if (r && !r->absent)
@@ -255,6 +256,7 @@ static int read_org(cf_live *live, const cf_resource_set *set, const char *org, 
 			break;
 	}
 	cJSON_Delete(list);
+	free(norm);
 	return rc == CF_OK ? problems : rc;
 }
 

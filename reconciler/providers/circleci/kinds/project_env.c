@@ -7,7 +7,7 @@
  *   spec:
  *     envVars: [{name: NPM_TOKEN, valueFrom: {file: secrets/npm}}, {name: X, keepLive: true}]
  *
- * The address is ProjectEnvironment/PROJECT, the slug as written. Values are
+ * The address is ProjectEnvironment/PROJECT, the slug normalised (gh/, bb/). Values are
  * write-only: the API shows "xxxx" and a tail (envvars.c compares the tail).
  * There is no update route, so a changed value is a DELETE then a POST, and
  * the plan says so (PUB project_environment_variable_resource.go: value
@@ -47,10 +47,12 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 	cf_cci_check_envvars(kc, doc, absent, 0); /* no documented limit for projects */
 }
 
+/* The project slug normalised (github/acme/web is gh/acme/web): one
+ * project, one address, so the loader refuses a second manifest of it. */
 static char *address(const cJSON *doc)
 {
 	const char *p = cJSON_GetStringValue(cf_json_path(doc, "metadata.project"));
-	return p && cf_cci_slug_shaped(p, 3) ? cf_xstrdup(p) : NULL;
+	return p && cf_cci_slug_shaped(p, 3) ? cf_cci_slug_normalize(p) : NULL;
 }
 
 /* Says, for each variable read_live found changed ("replaced"), that it is

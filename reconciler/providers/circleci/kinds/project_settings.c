@@ -117,10 +117,12 @@ static void check(cf_kctx *kc, cJSON *doc, bool absent)
 	read_overrides(kc, doc);
 }
 
+/* The project slug normalised (github/acme/web is gh/acme/web): one
+ * project, one address, so the loader refuses a second manifest of it. */
 static char *address(const cJSON *doc)
 {
 	const char *p = cJSON_GetStringValue(cf_json_path(doc, "metadata.project"));
-	return p && cf_cci_slug_shaped(p, 3) ? cf_xstrdup(p) : NULL;
+	return p && cf_cci_slug_shaped(p, 3) ? cf_cci_slug_normalize(p) : NULL;
 }
 
 static int by_string(const void *a, const void *b)

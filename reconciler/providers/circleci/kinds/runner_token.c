@@ -161,6 +161,27 @@ static const cf_resource *manifest_for(const cf_resource_set *set, const char *c
 	return NULL;
 }
 
+/* The class's token list answered 404: the class does not exist, or is not
+ * the caller's (LABS runner.go: the same 404). So no token of it is live.
+ * Absent manifests then have nothing to do (a class and tokens deleted with
+ * ensure: absent stay a no-op); present ones are fine while a present
+ * RunnerResourceClass manifest creates the class, and a problem of the spec
+ * otherwise. CF_EINVALID only with a diagnostic added. */
+static int class_missing(const cf_resource_set *set, const cf_kind *kind, const char *cls, cf_diags *diags)
+{
+	const cf_resource *m = cf_cci_runner_class_manifest(set, cls);
+	int rc = CF_OK;
+	for (size_t i = 0; !(m && !m->absent) && i < set->count; i++) {
+		const cf_resource *r = &set->items[i];
+		if (r->kind != kind || r->absent || strcmp(class_of(r), cls) != 0)
+			continue;
+		cf_resource_diag(diags, r, "metadata.resourceClass", "metadata.resourceClass: no runner resource "
+				 "class %s the token can see, and no RunnerResourceClass manifest creates it", cls);
+		rc = CF_EINVALID;
+	}
+	return rc;
+}
+
 static int read_class(cf_live *live, const cf_resource_set *set, const cf_resource *first, const char *dir,
 		      cf_conn *c, cf_diags *diags, cf_error *err)
 {
@@ -168,15 +189,8 @@ static int read_class(cf_live *live, const cf_resource_set *set, const cf_resour
 	cJSON *tokens = NULL;
 	int rc = cf_cci_runner_tokens(&tokens, c, cls, err), problems = CF_OK;
 	if (rc == CF_ENOTFOUND) { /* missing, or not the token's (LABS runner.go: the same 404) */
-		const cf_resource *m = cf_cci_runner_class_manifest(set, cls);
-		bool coming = m && !m->absent;
-		for (size_t i = 0; !coming && i < set->count; i++)
-			if (set->items[i].kind == first->kind && !set->items[i].absent && !strcmp(class_of(&set->items[i]), cls))
-				cf_resource_diag(diags, &set->items[i], "metadata.resourceClass", "metadata.resourceClass: "
-						 "no runner resource class %s the token can see, and no RunnerResourceClass "
-						 "manifest names it", cls);
 		cf_error_clear(err);
-		return coming ? CF_OK : CF_EINVALID;
+		return class_missing(set, first->kind, cls, diags);
 	}
 	const cJSON *t;
 	cJSON_ArrayForEach(t, (rc == CF_OK ? tokens : NULL)) {

@@ -15,7 +15,7 @@
  *
  * Both CircleCI providers use the trigger API, not the legacy schedules
  * (PUB internal/circleci/trigger/trigger.go; LABS ic/trigger.go). The
- * address is ScheduleTrigger/PROJECT/NAME, the project as written. No
+ * address is ScheduleTrigger/PROJECT/NAME, the project normalised (gh/, bb/). No
  * idempotency key exists and event_name is not known to be unique, so ciform
  * enforces uniqueness per project and matches live triggers by it.
  * docs/circleci.md has the rest.

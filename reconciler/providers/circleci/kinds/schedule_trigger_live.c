@@ -228,6 +228,7 @@ static int read_project(cf_live *live, const cf_resource_set *set, const cf_reso
 	}
 	if (rc == CF_OK)
 		rc = cf_cci_schedule_triggers(&triggers, c, str(p, "id"), defs, err);
+	char *slug_norm = cf_cci_slug_normalize(slug);
 	for (cJSON *t = rc == CF_OK ? triggers->child : NULL, *next; t; t = next) {
 		next = t->next;
 		const char *name = str(t, "event_name"), *id = str(t, "id");
@@ -248,9 +249,10 @@ static int read_project(cf_live *live, const cf_resource_set *set, const cf_reso
 		const char *want_def = r && !r->absent ? resolve_definition(r, defs, str(p, "id"), diags) : NULL;
 		if (r && !r->absent && !want_def)
 			problems = CF_EINVALID;
+		/* the manifest's address, or one made the same way (the slug normalised) */
 		char *addr = r ? cf_xstrdup(r->address)
-			       : twins > 1 ? cf_xasprintf("ScheduleTrigger/%s/%s@%s", slug, name, id)
-					   : cf_xasprintf("ScheduleTrigger/%s/%s", slug, name);
+			       : twins > 1 ? cf_xasprintf("ScheduleTrigger/%s/%s@%s", slug_norm, name, id)
+					   : cf_xasprintf("ScheduleTrigger/%s/%s", slug_norm, name);
 		cJSON *api = cJSON_DetachItemViaPointer(triggers, t);
 		cJSON_AddStringToObject(api, "project_id", str(p, "id"));
 		annotate(api, r && !r->absent ? r : NULL, defs, want_def);
@@ -269,6 +271,7 @@ static int read_project(cf_live *live, const cf_resource_set *set, const cf_reso
 	}
 	cJSON_Delete(defs);
 	cJSON_Delete(triggers);
+	free(slug_norm);
 	return rc == CF_OK ? problems : rc;
 }
 

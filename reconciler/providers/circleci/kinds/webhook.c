@@ -13,8 +13,9 @@
  * The signing secret is write-only: the API reads it back as "****" or ""
  * (LABS ic/webhook.go), so it is compared by presence only; an equal
  * presence is listed as unverifiable, never called equal. The address is
- * Webhook/PROJECT/NAME; names are not known to be unique server-side, so
- * ciform enforces it (open question 12). docs/circleci.md has the rest.
+ * Webhook/PROJECT/NAME, the project normalised (gh/, bb/); names are not
+ * known to be unique server-side, so ciform enforces it (open question
+ * 12). docs/circleci.md has the rest.
  */
 #include "reconciler/providers/circleci/kinds/webhook.h"
 #include "reconciler/diff.h"

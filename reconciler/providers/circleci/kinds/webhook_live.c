@@ -154,6 +154,7 @@ static int read_project(cf_live *live, const cf_resource_set *set, const cf_reso
 	}
 	if (rc == CF_OK)
 		rc = cf_cci_webhook_list(&list, c, str(p, "id"), err);
+	char *slug_norm = cf_cci_slug_normalize(slug);
 	for (cJSON *w = rc == CF_OK ? list->child : NULL, *next; w; w = next) {
 		next = w->next;
 		const char *name = str(w, "name"), *id = str(w, "id");
@@ -177,9 +178,10 @@ static int read_project(cf_live *live, const cf_resource_set *set, const cf_reso
 		free(ids);
 		if (twins > 1 && r)
 			continue;
+		/* the manifest's address, or one made the same way (the slug normalised) */
 		char *addr = r ? cf_xstrdup(r->address)
-			       : twins > 1 ? cf_xasprintf("Webhook/%s/%s@%s", slug, name, id)
-					   : cf_xasprintf("Webhook/%s/%s", slug, name);
+			       : twins > 1 ? cf_xasprintf("Webhook/%s/%s@%s", slug_norm, name, id)
+					   : cf_xasprintf("Webhook/%s/%s", slug_norm, name);
 		cJSON *api = cJSON_DetachItemViaPointer(list, w);
 		annotate(api, r && !r->absent ? r : NULL, cf_cci_of(c)->rewrite_write_only, diags, &problems);
 		char *idc = cf_xstrdup(id), *namec = cf_xstrdup(name);
@@ -189,6 +191,7 @@ static int read_project(cf_live *live, const cf_resource_set *set, const cf_reso
 		free(addr);
 	}
 	cJSON_Delete(list);
+	free(slug_norm);
 	return rc == CF_OK ? problems : rc;
 }
 
