@@ -53,6 +53,9 @@ typedef struct cf_diff_field {
 	/* CF_D_SECRETS: a value written plainly in the spec (already in git) is
 	 * shown beside "(sensitive)"; values from valueFrom never are. */
 	bool show_plain;
+	/* ... found under this key of the entry when .value is a comparison key
+	 * of the kind's own (NULL: under .value) */
+	const char *plain_value;
 	/* CF_D_SECRETS whose live values the server shows only in part: how
 	 * far they were compared ("tail", "presence", "none"), for the JSON
 	 * plan; NULL: compared in full (or by a digest). */

@@ -239,10 +239,11 @@ static void show_plain_values(cf_change *c, const cf_resource *r)
 			cJSON_ArrayForEach(e, cf_json_path(r->doc, f->desired)) {
 				idx++;
 				const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->key));
-				const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, f->value));
+				const char *vk = f->plain_value ? f->plain_value : f->value;
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, vk));
 				if (!k || !v || strcmp(k, fc->path + nl + 1) != 0 || cf_is_md5_placeholder(v))
 					continue;
-				char *at = cf_xasprintf("%s[%d].%s", f->desired, idx, f->value);
+				char *at = cf_xasprintf("%s[%d].%s", f->desired, idx, vk);
 				int line, col;
 				if (cf_locs_find(r->locs, at, &line, &col))
 					fc->plain = cf_xstrdup(v);

@@ -107,7 +107,7 @@ static void test_a_create_masks_secrets_sends_restrictions_before_variables_and_
 	assert_int_equal(r.rc, 0);
 	expect_in(r.out, "  + Context/gh/acme/deploy-prod (create)\n      spec.restrictions:\n"
 				       "        + \"project:gh/acme/web\"\n"
-				       "      spec.envVars.REGION: (sensitive) added\n"
+				       "      spec.envVars.REGION: (sensitive) added -> \"eu-west-1\"\n" /* plain in git */
 				       "      spec.envVars.SECRET: (sensitive) added\n");
 	assert_false(fx_contains(r.out, "s3cr3t"));
 	assert_false(fx_contains(r.err, "s3cr3t"));

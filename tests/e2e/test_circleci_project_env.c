@@ -50,7 +50,8 @@ static void test_a_new_environment_posts_each_variable_masks_secrets_and_converg
 		 "    - {name: SECRET, valueFrom: {env: PROD_SECRET}}\n");
 	fx_result r = run(ARGS("plan"));
 	assert_int_equal(r.rc, 0);
-	expect_in(r.out, "  + ProjectEnvironment/gh/acme/web (create)\n      spec.envVars.REGION: (sensitive) added\n"
+	expect_in(r.out, "  + ProjectEnvironment/gh/acme/web (create)\n"
+			 "      spec.envVars.REGION: (sensitive) added -> \"eu-west-1\"\n" /* written plainly: in git */
 			 "      spec.envVars.SECRET: (sensitive) added\n\nUnchanged: 0 resources.\n");
 	assert_false(fx_contains(r.out, "#replaced")); /* a note-only field is never a field of the plan */
 	assert_false(fx_contains(r.out, "s3cr3t"));

@@ -167,7 +167,7 @@ static void test_a_truncated_variable_list_prunes_nothing_and_writes_the_unseen(
 	fx_write("c.yaml", CTX_DOC("big") "spec:\n  envVars: [{name: V000, value: value-000}, {name: V100, value: new-100}]\n");
 	fx_result r = run(ARGS("plan", "--prune"));
 	assert_int_equal(r.rc, 0);
-	expect_in(r.out, "      spec.envVars.V100: (sensitive) added\n");
+	expect_in(r.out, "      spec.envVars.V100: (sensitive) added -> \"new-100\"\n");
 	expect_in(r.out, "the variable list is truncated (CircleCI shows only the first 100 and nothing reads the "
 			 "rest): --prune deletes none of this context's variables; not shown, so written (a PUT "
 			 "creates or replaces): V100\n");

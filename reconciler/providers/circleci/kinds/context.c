@@ -176,6 +176,7 @@ const cf_diff_field cf_cci_context_diff[] = {
 	{
 		.name = "spec.envVars", .desired = "spec.envVars", .live = "envVars", .fallback = "[]",
 		.type = CF_D_SECRETS, .key = "name", .value = "cmp",
+		.show_plain = true, .plain_value = "value", /* written plainly: in git already */
 		.comparison = "tail", /* truncated_value: the last characters (envvars.c) */
 	},
 	{.name = NULL},

@@ -75,6 +75,7 @@ static const cf_diff_field diff[] = {
 	{
 		.name = "spec.envVars", .desired = "spec.envVars", .live = "envVars", .fallback = "[]",
 		.type = CF_D_SECRETS, .key = "name", .value = "cmp",
+		.show_plain = true, .plain_value = "value", /* written plainly: in git already */
 		.comparison = "tail", /* xxxx and the last characters (envvars.c) */
 	},
 	{
