@@ -6,6 +6,7 @@
  */
 #include "reconciler/fileio.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,4 +71,24 @@ int cf_file_write_atomic(const char *path, const char *data, size_t len, unsigne
 		unlink(tmp); /* gone already after a rename */
 	free(tmp);
 	return rc;
+}
+
+char *cf_token_file_read(const char *path, const char *flag, cf_error *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		cf_error_set(err, CF_EIO, "%s %s: cannot be read", flag, path);
+		return NULL;
+	}
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	if (n == 0) {
+		cf_error_set(err, CF_EUSAGE, "%s %s is empty", flag, path);
+		return NULL;
+	}
+	return cf_xstrdup(buf);
 }

@@ -103,6 +103,11 @@ static void test_each_vendor_of_a_mixed_run_takes_its_own_token(void **state)
 	assert_true(fx_contains(r.err, "HTTP 401"));
 	assert_false(fx_contains(r.err, "not-the-token"));
 	fx_result_free(&r);
+	fx_write("empty.token", "\n");
+	r = fx_ciform(ARGS("plan", "--buildkite-token-file", "empty.token", "bk"), env, NULL);
+	assert_int_equal(r.rc, 1); /* the message names the flag the file came from */
+	assert_string_equal(r.err, "ciform: error: --buildkite-token-file empty.token is empty\n");
+	fx_result_free(&r);
 	fx_sandbox_stop(&cci);
 	bk_down(&b);
 }

@@ -10,6 +10,8 @@
 #include "reconciler/providers/buildkite/bk.h"
 #include "reconciler/urlpolicy.h"
 
+#include "reconciler/fileio.h"
+
 #include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -69,24 +71,6 @@ static char *read_small(const char *path, size_t max)
 	fclose(f);
 	buf[n] = '\0';
 	return buf;
-}
-
-static char *read_token_file(const char *path, cf_error *err)
-{
-	char *t = read_small(path, 4096);
-	if (!t) {
-		cf_error_set(err, CF_EIO, "--token-file %s: cannot be read", path);
-		return NULL;
-	}
-	size_t n = strlen(t);
-	while (n > 0 && isspace((unsigned char)t[n - 1]))
-		t[--n] = '\0';
-	if (n == 0) {
-		free(t);
-		cf_error_set(err, CF_EUSAGE, "--token-file %s is empty", path);
-		return NULL;
-	}
-	return t;
 }
 
 static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
@@ -200,11 +184,13 @@ int cf_bk_config_resolve(cf_bk_config *cfg, const cf_conn_settings *in, cf_error
 	int rc = CF_OK;
 	/* a file named on the command line wins over the environment, as for
 	 * every vendor: --buildkite-token-file, else --token-file (docs/commands.md) */
-	const char *file = in ? cf_conn_option(in, "buildkite-token-file") : NULL;
-	if (!file && in)
+	const char *file = in ? cf_conn_option(in, "buildkite-token-file") : NULL, *flag = "--buildkite-token-file";
+	if (!file && in) {
 		file = in->token_file;
+		flag = "--token-file";
+	}
 	if (file)
-		rc = (cfg->http.token = read_token_file(file, err)) ? CF_OK : CF_EUSAGE;
+		rc = (cfg->http.token = cf_token_file_read(file, flag, err)) ? CF_OK : CF_EUSAGE;
 	else if (env("BUILDKITE_API_TOKEN"))
 		cfg->http.token = cf_xstrdup(env("BUILDKITE_API_TOKEN"));
 	if (org)

@@ -11,6 +11,8 @@
 #include "reconciler/providers/circleci/client.h"
 #include "reconciler/urlpolicy.h"
 
+#include "reconciler/fileio.h"
+
 #include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -74,26 +76,6 @@ int cf_cci_host_normalize(char **out, const char *host, cf_error *err)
 	curl_url_cleanup(u);
 	free(full);
 	return rc;
-}
-
-static char *read_token_file(const char *path, cf_error *err)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		cf_error_set(err, CF_EIO, "--token-file %s: cannot be read", path);
-		return NULL;
-	}
-	char buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	if (n == 0) {
-		cf_error_set(err, CF_EUSAGE, "--token-file %s is empty", path);
-		return NULL;
-	}
-	return cf_xstrdup(buf);
 }
 
 /* The top-level scalars of a flat YAML file (the CLI's config files). */
@@ -185,11 +167,13 @@ int cf_cci_config_resolve(cf_http_config *cfg, char **host, const cf_conn_settin
 	char *origin_in = NULL;
 	int rc = CF_OK;
 	/* --circleci-token-file, else --token-file, else the environment */
-	const char *file = in ? cf_conn_option(in, "circleci-token-file") : NULL;
-	if (!file && in)
+	const char *file = in ? cf_conn_option(in, "circleci-token-file") : NULL, *flag = "--circleci-token-file";
+	if (!file && in) {
 		file = in->token_file;
+		flag = "--token-file";
+	}
 	if (file)
-		rc = (cfg->token = read_token_file(file, err)) ? CF_OK : CF_EUSAGE;
+		rc = (cfg->token = cf_token_file_read(file, flag, err)) ? CF_OK : CF_EUSAGE;
 	else if (t)
 		cfg->token = cf_xstrdup(t);
 	if (rc == CF_OK && !cfg->token && !h)

@@ -6,6 +6,8 @@
 #include "reconciler/providers/semaphore/client.h"
 #include "reconciler/urlpolicy.h"
 
+#include "reconciler/fileio.h"
+
 #include <curl/curl.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -51,26 +53,6 @@ int cf_sem_url_normalize(char **out, const char *org_url, cf_error *err)
 	curl_url_cleanup(u);
 	free(full);
 	return rc;
-}
-
-static char *read_token_file(const char *path, cf_error *err)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		cf_error_set(err, CF_EIO, "--token-file %s: cannot be read", path);
-		return NULL;
-	}
-	char buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	if (n == 0) {
-		cf_error_set(err, CF_EUSAGE, "--token-file %s is empty", path);
-		return NULL;
-	}
-	return cf_xstrdup(buf);
 }
 
 /* The value under key; with nocase, the key is matched ignoring case and
@@ -174,7 +156,7 @@ int cf_sem_config_resolve(cf_sem_config *cfg, const cf_conn_settings *in, cf_err
 	char *url = NULL;
 	int rc = CF_OK;
 	if (in->token_file)
-		rc = (cfg->token = read_token_file(in->token_file, err)) ? CF_OK : CF_EUSAGE;
+		rc = (cfg->token = cf_token_file_read(in->token_file, "--token-file", err)) ? CF_OK : CF_EUSAGE;
 	else if (env_token && *env_token)
 		cfg->token = cf_xstrdup(env_token);
 	if (rc == CF_OK && !url_in && !cfg->token) {
